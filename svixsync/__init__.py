@@ -1,0 +1,1 @@
+"""svixsync: keeps a training dataset true to the upstream Rust code it quotes."""

@@ -1,0 +1,3 @@
+from svixsync.cli import main
+
+main()

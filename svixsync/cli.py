@@ -1,0 +1,134 @@
+"""The command line: one group, one module per command under svixsync/commands/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from svixsync.errors import FatalError
+from svixsync.project import Project
+
+FORMATS = click.Choice(["text", "json", "markdown", "github"])
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except FatalError as error:
+            click.echo(f"svixsync: error: {error}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Folder holding state/ and the dataset.",
+)
+@click.option("--upstream", metavar="PATH", help="The tracked git checkout (or set SVIXSYNC_UPSTREAM).")
+@click.version_option(package_name="svixsync")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, upstream: str | None) -> None:
+    """Keep a training dataset true to the upstream Rust code it quotes."""
+    ctx.obj = Project(root, upstream)
+
+
+def _project() -> Project:
+    project = click.get_current_context().find_object(Project)
+    assert project is not None
+    return project
+
+
+@cli.command()
+@click.option("--rev", help="Upstream revision to compare with (default: the checkout's HEAD).")
+@click.option("--format", "output", type=FORMATS, default="text", show_default=True)
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def check(rev: str | None, output: str, dataset: str | None) -> None:
+    """Compare the dataset and state/ with upstream; write nothing."""
+    from svixsync.commands import check as command
+
+    sys.exit(command.run(_project(), rev, output, dataset))
+
+
+@cli.command()
+@click.option("--rev", help="Upstream revision to move to (default: the checkout's HEAD).")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--force", is_flag=True, help="Rewrite code fields even where they were edited by hand.")
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def update(rev: str | None, dry_run: bool, force: bool, dataset: str | None) -> None:
+    """Bring the dataset and state/ to REV: refresh code, flag prose, move the pin."""
+    from svixsync.commands import update as command
+
+    sys.exit(command.run(_project(), rev, dry_run, force, dataset))
+
+
+@cli.command()
+@click.argument("lines", nargs=-1, type=int, required=True)
+@click.option("--keep-prose", is_flag=True, help="Acknowledge even though the prose is unchanged.")
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def ack(lines: tuple[int, ...], keep_prose: bool, dataset: str | None) -> None:
+    """Clear the re-authoring flag of the examples on LINES (1-based)."""
+    from svixsync.commands import ack as command
+
+    sys.exit(command.run(_project(), list(lines), keep_prose, dataset))
+
+
+@cli.command()
+@click.option("--file", "path", required=True, help="Tracked file, as named at --to.")
+@click.option("--from", "start", help="Start after this revision (default: the file's creation).")
+@click.option("--to", "end", default="HEAD", show_default=True)
+@click.option("--all", "every", is_flag=True, help="Every block, not only those the topic rules select.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history(path: str, start: str | None, end: str, every: bool, output: str) -> None:
+    """Every commit that touched a file, oldest first, with its block events."""
+    from svixsync.commands import history as command
+
+    sys.exit(command.run(_project(), path, start, end, every, output))
+
+
+@cli.command()
+@click.option("--rev", default="HEAD", show_default=True)
+@click.option("--file", "paths", multiple=True, help="File to list (default: the tracked files).")
+@click.option("--all", "every", is_flag=True, help="Every block, not only those the topic rules select.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def blocks(rev: str, paths: tuple[str, ...], every: bool, output: str) -> None:
+    """The blocks of the tracked files at REV."""
+    from svixsync.commands import blocks as command
+
+    sys.exit(command.run(_project(), rev, list(paths), every, output))
+
+
+@cli.command()
+@click.option("--dataset", help="Dataset file, where several are configured.")
+@click.option("--rev", help="Pin (default: the lock's pin, else the checkout's HEAD).")
+@click.option("--system-prompt", help="The system prompt every example carries.")
+@click.option("--tracked", multiple=True, help="Upstream file the dataset quotes (repeatable).")
+@click.option("--topic-file", help="JSON file of topic rules: {include: [...], exclude: [...]}.")
+def init(dataset: str | None, rev: str | None, system_prompt: str | None, tracked: tuple[str, ...],
+         topic_file: str | None) -> None:
+    """Write state/ for a dataset: its configuration and its lock, adopting the lines it already has."""
+    from svixsync.commands import init as command
+
+    sys.exit(command.run(_project(), dataset, rev, system_prompt, list(tracked), topic_file))
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--user-file", type=click.File("r", encoding="utf-8"), required=True, help="The request.")
+@click.option("--think-file", type=click.File("r", encoding="utf-8"), required=True, help="The reasoning.")
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def add(names: tuple[str, ...], user_file: click.utils.LazyFile, think_file: click.utils.LazyFile,
+        dataset: str | None) -> None:
+    """Append an example whose code is the pinned text of the blocks NAMES, in that order."""
+    from svixsync.commands import add as command
+
+    sys.exit(command.run(_project(), list(names), user_file.read(), think_file.read(), dataset))
+
+
+def main() -> None:
+    cli(prog_name="svixsync")

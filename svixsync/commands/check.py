@@ -1,0 +1,39 @@
+"""`svixsync check`: compare the dataset and state/ with upstream; write nothing."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from svixsync import report as render
+from svixsync.evaluate import evaluate
+from svixsync.project import Project
+
+
+def run(project: Project, rev: str | None, output: str, dataset: str | None) -> int:
+    project_config = project.config()
+    entries = [project_config.dataset(dataset)] if dataset or len(project_config.datasets) == 1 else (
+        project_config.datasets
+    )
+    reports = [evaluate(project, entry, rev).report for entry in entries]
+    if reports and reports[0].target is None:
+        click.echo(
+            "svixsync: no upstream checkout at hand (--upstream or SVIXSYNC_UPSTREAM): "
+            "checked the dataset against state/ only",
+            err=True,
+        )
+    if output == "json":
+        click.echo(render.as_json_text(reports))
+    elif output == "markdown":
+        from svixsync import markdown
+
+        click.echo(markdown.comment(reports))
+    elif output == "github":
+        from svixsync import github
+
+        github.emit(reports)
+    else:
+        click.echo("\n".join(render.as_text(report) for report in reports))
+    sys.stdout.flush()
+    return 0 if all(report.in_sync for report in reports) else 1

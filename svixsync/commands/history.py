@@ -1,0 +1,82 @@
+"""`svixsync history`: every commit that touched a file, oldest first, with its block events."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import click
+
+from svixsync import state
+from svixsync.blocks import Block
+from svixsync.compare import Change, compare
+from svixsync.errors import FatalError
+from svixsync.project import Project
+from svixsync.snapshot import Snapshots
+from svixsync.state import Topic
+from svixsync.topic import selects
+from svixsync.upstream import check_tracked_path
+
+SLOW_SECONDS = 1.0
+
+
+def run(project: Project, path: str, start: str | None, end: str, every: bool, output: str) -> int:
+    path = check_tracked_path(path)
+    upstream = project.upstream()
+    end_sha = upstream.resolve(end)
+    start_sha = upstream.resolve(start) if start else None
+    if upstream.blob_sha(end_sha, path) is None:
+        raise FatalError(f"{path} does not exist at {end_sha[:12]}")
+    topics = _topics(project, path)
+    snapshots = Snapshots(upstream)
+    commits = upstream.file_history(path, start_sha, end_sha)
+    began = time.monotonic()
+    entries: list[tuple[str, list[Change]]] = []
+    for index, touched in enumerate(commits, start=1):
+        old = snapshots.file(touched.parent, touched.old_path) if touched.parent and touched.old_path else []
+        new = snapshots.file(touched.commit, touched.new_path) if touched.new_path else []
+        moves = {touched.old_path: touched.new_path} if touched.old_path else {}
+        changes = [c for c in compare(old, new, moves) if every or _selected(topics, c)]
+        entries.append((touched.commit, changes))
+        if sys.stderr.isatty() and time.monotonic() - began > SLOW_SECONDS:
+            click.echo(f"\r{index}/{len(commits)} commits", err=True, nl=False)
+    if sys.stderr.isatty() and time.monotonic() - began > SLOW_SECONDS:
+        click.echo("", err=True)
+    if output == "json":
+        document = {"path": path, "commits": [
+            {"commit": commit, "events": [_event(change) for change in changes]} for commit, changes in entries
+        ]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for commit, changes in entries:
+            click.echo(f"{commit[:12]} {upstream.summary(commit)}")
+            for change in changes:
+                extra = f" (was {change.old_name})" if change.old_name else ""
+                extra += f" (was in {change.old_path})" if change.old_path else ""
+                click.echo(f"  {change.change:<9} {change.block.kind} {change.block.name}{extra}")
+    return 0
+
+
+def _topics(project: Project, path: str) -> list[Topic] | None:
+    """Topic rules of the datasets tracking ``path``; None (every block counts) where there are none."""
+    config = state.read_config_if_any(project.state)
+    topics = [entry.topic for entry in config.datasets if path in entry.tracked] if config else []
+    if not topics:
+        click.echo("svixsync: no topic rules for this file: every block counts as selected", err=True)
+        return None
+    return topics
+
+
+def _selected(topics: list[Topic] | None, change: Change) -> bool:
+    candidates: list[Block] = [block for block in (change.old, change.new) if block is not None]
+    if topics is None:
+        return all(block.kind != "use" for block in candidates)
+    return any(selects(topic, block) for topic in topics for block in candidates)
+
+
+def _event(change: Change) -> dict[str, Any]:
+    block = change.block
+    return {"path": block.path, "kind": block.kind, "name": block.name, "change": change.change,
+            "old_name": change.old_name, "old_path": change.old_path}

@@ -1,0 +1,129 @@
+"""`svixsync init`: write state/'s lock for a configured dataset, adopting the lines it already has."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from svixsync import state, transaction
+from svixsync.blocks import Block
+from svixsync.dataset import Example
+from svixsync.errors import FatalError
+from svixsync.evaluate import load_examples
+from svixsync.project import Project
+from svixsync.snapshot import Snapshots
+from svixsync.state import Config, DatasetConfig, ExampleLock, Lock
+from svixsync.sync import ref_of
+from svixsync.upstream import UPSTREAM_URL
+
+
+def run(project: Project, name: str | None, rev: str | None, system_prompt: str | None,
+        tracked: list[str], topic_file: str | None) -> int:
+    config, entry = _configure(project, name, system_prompt, tracked, topic_file)
+    with transaction.exclusive(project.state):
+        project.recover()
+        upstream = project.upstream()
+        previous = _previous_lock(project, entry)
+        pin = upstream.resolve(rev or (previous.pinned if previous else "HEAD"))
+        blocks = Snapshots(upstream).files(pin, entry.tracked)
+        for path in entry.tracked:
+            if upstream.blob_sha(pin, path) is None:
+                raise FatalError(f"tracked file {path} does not exist at {pin[:12]}")
+        path = project.root / entry.file
+        examples = load_examples(project, entry) if path.exists() and path.stat().st_size else []
+        reviews = {e.prose_sha256: e.review for e in previous.examples} if previous else {}
+        lock = Lock(
+            dataset=entry.file,
+            pinned=pin,
+            examples=[
+                ExampleLock(
+                    line=example.number,
+                    prose_sha256=example.prose_sha256,
+                    blocks=[ref_of(block) for block in adopt(example, blocks)],
+                    review=reviews.get(example.prose_sha256),
+                )
+                for example in examples
+            ],
+        )
+        files = {
+            project.state / entry.lock_file: state.dump(lock),
+            project.state / state.CONFIG_FILE: state.dump(config),
+        }
+        if not path.exists():
+            files[path] = b""
+        transaction.commit(project.root, project.state, files)
+    click.echo(f"{entry.file}: {len(lock.examples)} examples pinned at {pin[:12]}")
+    return 0
+
+
+def _configure(project: Project, name: str | None, system_prompt: str | None, tracked: list[str],
+               topic_file: str | None) -> tuple[Config, DatasetConfig]:
+    """The configuration with the dataset's entry created or amended from the options given."""
+    config = state.read_config_if_any(project.state) or Config(upstream=UPSTREAM_URL, datasets=[])
+    existing = next((e for e in config.datasets if e.file == name), None) if name else None
+    if existing is None and name is None:
+        existing = config.dataset(None) if config.datasets else None
+    if existing is None and (name is None or system_prompt is None or not tracked):
+        raise FatalError("a new dataset needs --dataset, --system-prompt and --tracked")
+    fields: dict[str, Any] = {}
+    if system_prompt is not None:
+        fields["system_prompt"] = system_prompt
+    if tracked:
+        fields["tracked"] = tracked
+    if topic_file is not None:
+        try:
+            fields["topic"] = json.loads(Path(topic_file).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise FatalError(f"cannot read topic rules from {topic_file}: {error}") from None
+    base = existing.model_dump() if existing else {"file": name, "topic": {"include": [{}]}}
+    try:
+        entry = DatasetConfig.model_validate({**base, **fields})
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise FatalError(f"bad dataset configuration: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    datasets = [entry if e.file == entry.file else e for e in config.datasets]
+    if existing is None:
+        datasets.append(entry)
+    return config.model_copy(update={"datasets": datasets}), entry
+
+
+def _previous_lock(project: Project, entry: state.DatasetConfig) -> Lock | None:
+    if not (project.state / entry.lock_file).exists():
+        return None
+    return state.read_lock(project.state, entry)
+
+
+def adopt(example: Example, blocks: list[Block]) -> list[Block]:
+    """The blocks an existing code field is made of: a `use` block, then whole blocks separated by blank lines."""
+    code = example.code
+    uses = [block for block in blocks if block.kind == "use" and code.startswith(block.text)]
+    found: list[Block] = uses[:1]
+    position = len(found[0].text) if found else 0
+    candidates = [block for block in blocks if block.kind != "use"]
+    while position < len(code):
+        if found:
+            if not code.startswith("\n\n", position):
+                break
+            position += 2
+        matches = [
+            block
+            for block in candidates
+            if code.startswith(block.text, position)
+            and (position + len(block.text) == len(code) or code.startswith("\n\n", position + len(block.text)))
+        ]
+        if not matches:
+            break
+        best = max(matches, key=lambda block: len(block.text))
+        found.append(best)
+        position += len(best.text)
+    if position != len(code) or len(found) == len(uses[:1]):
+        line = code[:position].count("\n") + 1
+        raise FatalError(
+            f"line {example.number}: its code matches no block of the tracked "
+            f"files at the pin (from code line {line} on); re-author it with `svixsync add`"
+        )
+    return found

@@ -1,0 +1,202 @@
+"""The dataset: ChatML JSONL lines, validated at the boundary, rewritten without touching a prose byte."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from svixsync.errors import FatalError
+
+THINK = re.compile(r"<think>\n(?P<think>.*?)\n</think>\n\n", re.DOTALL)
+LINES = re.compile(r"(?<=\n)")
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatExample(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    type: Literal["chatml"]
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One line of the dataset: its raw text (line ending included) and the parts svixsync cares about."""
+
+    number: int
+    raw: str
+    system: str
+    user: str
+    think: str
+    code: str
+    code_start: int  # index in ``raw`` where the code's JSON-escaped text begins
+    code_end: int  # index of the closing quote of the assistant content
+
+    @property
+    def prose_sha256(self) -> str:
+        """Hash of everything a person wrote: system prompt, request and reasoning."""
+        prose = json.dumps([self.system, self.user, self.think], ensure_ascii=False)
+        return hashlib.sha256(prose.encode("utf-8")).hexdigest()
+
+    def with_code(self, code: str) -> Example:
+        """This line with only the code part of the assistant content replaced, every other byte kept."""
+        escaped = json.dumps(code, ensure_ascii=self._escapes_non_ascii())[1:-1]
+        raw = self.raw[: self.code_start] + escaped + self.raw[self.code_end :]
+        return parse_line(self.number, raw)
+
+    def _escapes_non_ascii(self) -> bool:
+        literal = self.raw[: self.code_end]
+        return bool(re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])", literal)) and literal.isascii()
+
+
+def content(system: str, user: str, think: str, code: str) -> str:
+    """One dataset line (without its ending) as svixsync writes a new example."""
+    messages = [
+        {"role": "system", "content": system},
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": f"<think>\n{think}\n</think>\n\n{code}"},
+    ]
+    return json.dumps({"type": "chatml", "messages": messages}, ensure_ascii=False)
+
+
+def load(path: Path, *, allow_empty: bool = False) -> list[Example]:
+    """Every line of the dataset at ``path``, or a FatalError naming the first bad line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if allow_empty:
+            return []
+        raise FatalError(f"dataset not found: {path}") from None
+    return parse(path.name, data, allow_empty=allow_empty)
+
+
+def parse(name: str, data: bytes, *, allow_empty: bool = False) -> list[Example]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FatalError(f"{name}:{line}: not valid UTF-8 (byte {error.start})") from None
+    if not text and not allow_empty:
+        raise FatalError(f"{name}: the dataset is empty")
+    examples: list[Example] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate((part for part in LINES.split(text) if part), start=1):
+        try:
+            example = parse_line(number, raw)
+        except FatalError as error:
+            raise FatalError(f"{name}:{error}") from None
+        body = raw.rstrip("\r\n")
+        if body in seen:
+            raise FatalError(f"{name}:{number}: duplicate of line {seen[body]}")
+        seen[body] = number
+        examples.append(example)
+    return examples
+
+
+def parse_line(number: int, raw: str) -> Example:
+    """Validate one raw line (its ending included) against the ChatML schema."""
+    body = raw.rstrip("\r\n")
+    if not body.strip():
+        raise FatalError(f"{number}: blank line")
+    try:
+        document = json.loads(body)
+    except json.JSONDecodeError as error:
+        raise FatalError(f"{number}:{error.colno}: invalid JSON: {error.msg}") from None
+    try:
+        chat = ChatExample.model_validate(document)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "line"
+        raise FatalError(f"{number}: {where}: {first['msg']}") from None
+    roles = [message.role for message in chat.messages]
+    if roles != ["system", "user", "assistant"]:
+        raise FatalError(f"{number}: messages must be system, user, assistant; found {', '.join(roles)}")
+    answer = chat.messages[2].content
+    match = THINK.match(answer)
+    if match is None:
+        raise FatalError(f"{number}: assistant content must start with <think>\\n…\\n</think> and a blank line")
+    start, end = _assistant_content_span(body)
+    code_start = _raw_offset(body, start, match.end())
+    return Example(
+        number=number,
+        raw=raw,
+        system=chat.messages[0].content,
+        user=chat.messages[1].content,
+        think=match.group("think"),
+        code=answer[match.end() :],
+        code_start=code_start,
+        code_end=end,
+    )
+
+
+def _assistant_content_span(body: str) -> tuple[int, int]:
+    """Raw indices of the assistant content's literal: after its opening quote, at its closing quote."""
+    decoder = json.JSONDecoder()
+    spans: list[tuple[int, int]] = []
+
+    def walk(index: int, path: tuple[object, ...]) -> int:
+        index = _skip_space(body, index)
+        char = body[index]
+        if char == "{":
+            index = _skip_space(body, index + 1)
+            while body[index] != "}":
+                key, index = json.decoder.scanstring(body, index + 1)
+                index = _skip_space(body, index) + 1  # the colon
+                index = _skip_space(body, walk(index, (*path, key)))
+                if body[index] == ",":
+                    index = _skip_space(body, index + 1)
+            return index + 1
+        if char == "[":
+            index = _skip_space(body, index + 1)
+            position = 0
+            while body[index] != "]":
+                index = _skip_space(body, walk(index, (*path, position)))
+                position += 1
+                if body[index] == ",":
+                    index = _skip_space(body, index + 1)
+            return index + 1
+        if char == '"':
+            _, end = json.decoder.scanstring(body, index + 1)
+            if path == ("messages", 2, "content"):
+                spans.append((index + 1, end - 1))
+            return end
+        _, end = decoder.raw_decode(body, index)
+        return end
+
+    walk(0, ())
+    # JSON objects may repeat a key; like json.loads, the last value wins.
+    return spans[-1]
+
+
+def _skip_space(body: str, index: int) -> int:
+    while index < len(body) and body[index] in " \t\r\n":
+        index += 1
+    return index
+
+
+def _raw_offset(body: str, start: int, decoded: int) -> int:
+    """The raw index in the string literal starting at ``start`` where decoded character ``decoded`` begins."""
+    index, count = start, 0
+    while count < decoded:
+        if body[index] != "\\":
+            index += 1
+        elif body[index + 1] != "u":
+            index += 2
+        elif 0xD800 <= int(body[index + 2 : index + 6], 16) < 0xDC00 and body[index + 6 : index + 8] == "\\u":
+            index += 12  # a surrogate pair decodes to one character
+        else:
+            index += 6
+        count += 1
+    return index

@@ -1,0 +1,62 @@
+"""Loads a dataset, its lock and upstream, and works out the report `check` prints and `update` applies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from svixsync import dataset, sync
+from svixsync.compare import compare
+from svixsync.dataset import Example
+from svixsync.errors import FatalError
+from svixsync.project import Project
+from svixsync.snapshot import Snapshots
+from svixsync.state import DatasetConfig, Lock, read_lock
+from svixsync.topic import selects
+from svixsync.upstream import Upstream
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    report: sync.Report
+    lock: Lock
+    tracked: list[str]  # the tracked paths at the target (files may have moved)
+
+
+def load_examples(project: Project, entry: DatasetConfig) -> list[Example]:
+    """The dataset's lines, each with the configured system prompt."""
+    examples = dataset.load(project.root / entry.file)
+    for example in examples:
+        if example.system != entry.system_prompt:
+            raise FatalError(f"{entry.file}:{example.number}: the system prompt differs from state/config.json")
+    return examples
+
+
+def resolve_pin(upstream: Upstream, lock: Lock) -> str:
+    try:
+        return upstream.resolve(lock.pinned)
+    except FatalError:
+        raise FatalError(
+            f"pinned commit {lock.pinned} is not in {upstream.path} (a shallow clone, or history rewritten "
+            "by a force-push?); fetch it, or re-pin with `svixsync init --rev REV`"
+        ) from None
+
+
+def evaluate(project: Project, entry: DatasetConfig, rev: str | None, *, force: bool = False,
+             need_upstream: bool = False) -> Evaluation:
+    examples = load_examples(project, entry)
+    lock = read_lock(project.state, entry)
+    upstream = project.upstream() if need_upstream else project.upstream_if_any()
+    if upstream is None:
+        return Evaluation(sync.offline(examples, lock, force=force), lock, entry.tracked)
+    pin = resolve_pin(upstream, lock)
+    target = upstream.resolve(rev or "HEAD")
+    renames = upstream.renames(pin, target) if pin != target else {}
+    moves = {path: renames.get(path, path) for path in entry.tracked}
+    snapshots = Snapshots(upstream)
+    old = snapshots.files(pin, entry.tracked)
+    tracked = [path for path in moves.values() if path is not None]
+    new = snapshots.files(target, tracked)
+    changes = compare(old, new, moves)
+    selected = [block for block in new if selects(entry.topic, block)]
+    report = sync.plan(examples, lock, changes, new, target, selected, force=force)
+    return Evaluation(report, lock, tracked)

@@ -1,0 +1,55 @@
+"""`check --format github`: workflow-command annotations on the dataset's lines, plus the step summary."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from svixsync.report import summary_line
+from svixsync.sync import Report
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotations(report: Report) -> list[str]:
+    out = []
+    for state in report.examples:
+        if state.status == "fresh":
+            continue
+        level = "warning" if state.status == "refreshed" else "error"
+        names = ", ".join(f"{b.name} ({b.change})" for b in state.blocks if b.change) or "flagged earlier"
+        title = f"svixsync: example {state.status}"
+        message = f"{names}; " + {
+            "refreshed": "run `svixsync update` to refresh its code",
+            "stale": "its request and reasoning must be re-authored, then `svixsync ack`",
+            "removed": "a block it quotes is gone upstream; re-author or delete it",
+        }[state.status]
+        out.append(
+            f"::{level} file={escape_property(report.dataset)},line={state.example.number},"
+            f"title={escape_property(title)}::{escape_data(message)}"
+        )
+    for block in report.uncovered:
+        out.append(f"::warning title={escape_property('svixsync: uncovered block')}::"
+                   f"{escape_data(f'{block.kind} {block.name} ({block.path}) is covered by no example')}")
+    out.append(escape_data(f"{report.dataset}: {summary_line(report)}"))
+    return out
+
+
+def emit(reports: list[Report]) -> None:
+    for report in reports:
+        for line in annotations(report):
+            click.echo(line)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        from svixsync import markdown
+
+        with Path(summary).open("a", encoding="utf-8") as handle:
+            handle.write(markdown.comment(reports) + "\n")

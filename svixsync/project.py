@@ -1,0 +1,42 @@
+"""The folder svixsync works in: the dataset, state/, and the upstream checkout it is pointed at."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from svixsync import state, transaction
+from svixsync.errors import FatalError
+from svixsync.upstream import Upstream, upstream_from
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    upstream_option: str | None
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state"
+
+    def config(self) -> state.Config:
+        return state.read_config(self.state)
+
+    def upstream(self) -> Upstream:
+        """The checkout given by --upstream or SVIXSYNC_UPSTREAM; an error where there is none."""
+        found = self.upstream_if_any()
+        if found is None:
+            raise FatalError("no upstream checkout: pass --upstream PATH or set SVIXSYNC_UPSTREAM")
+        return found
+
+    def upstream_if_any(self) -> Upstream | None:
+        path = upstream_from(self.upstream_option)
+        return Upstream(path) if path is not None else None
+
+    def recover(self) -> None:
+        """Finish or undo an update that a crash interrupted, before anything reads the files."""
+        if self.state.is_dir():
+            message = transaction.recover(self.root, self.state)
+            if message:
+                print(f"svixsync: {message}", file=sys.stderr)

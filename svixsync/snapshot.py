@@ -1,0 +1,35 @@
+"""The blocks of the tracked files at one revision, each blob parsed once."""
+
+from __future__ import annotations
+
+from svixsync.blocks import Block, extract
+from svixsync.errors import FatalError
+from svixsync.upstream import Upstream
+
+
+class Snapshots:
+    """Block lists by (commit, path); a blob seen again under another commit is not parsed again."""
+
+    def __init__(self, upstream: Upstream) -> None:
+        self.upstream = upstream
+        self._by_blob: dict[tuple[str, str], list[Block]] = {}
+
+    def file(self, commit: str, path: str) -> list[Block]:
+        """Blocks of ``path`` at ``commit``; empty where the file does not exist there."""
+        blob = self.upstream.blob_sha(commit, path)
+        if blob is None:
+            return []
+        key = (blob, path)
+        if key not in self._by_blob:
+            data = self.upstream.read(commit, path)
+            assert data is not None
+            if b"\0" in data[:8000]:
+                raise FatalError(f"{path} at {commit[:12]} is a binary file, not Rust source")
+            try:
+                self._by_blob[key] = extract(path, data)
+            except FatalError as error:
+                raise FatalError(f"{error} (at {commit[:12]})") from None
+        return self._by_blob[key]
+
+    def files(self, commit: str, paths: list[str]) -> list[Block]:
+        return [block for path in paths for block in self.file(commit, path)]

@@ -1,0 +1,165 @@
+"""state/: the configuration people edit and the lock svixsync writes, both plain, diff-friendly JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from svixsync.errors import FatalError
+from svixsync.upstream import check_tracked_path
+
+CONFIG_FILE = "config.json"
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TopicRule(_Strict):
+    """Regular expressions a block must all match (searched, not anchored, unless the pattern anchors)."""
+
+    kind: str | None = None
+    name: str | None = None
+    text: str | None = None
+
+    @field_validator("kind", "name", "text")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a regular expression: {error}") from None
+        return value
+
+
+class Topic(_Strict):
+    include: list[TopicRule]
+    exclude: list[TopicRule] = Field(default_factory=list)
+
+
+class DatasetConfig(_Strict):
+    file: str
+    system_prompt: str
+    tracked: list[str]
+    topic: Topic
+
+    @field_validator("tracked")
+    @classmethod
+    def _inside_repository(cls, paths: list[str]) -> list[str]:
+        if not paths:
+            raise ValueError("at least one tracked file is needed")
+        try:
+            return [check_tracked_path(path) for path in paths]
+        except FatalError as error:
+            raise ValueError(str(error)) from None
+
+    @field_validator("file")
+    @classmethod
+    def _plain_name(cls, file: str) -> str:
+        if "/" in file or "\\" in file or file.startswith("."):
+            raise ValueError("the dataset file must be a plain file name in the root folder")
+        return file
+
+    @property
+    def lock_file(self) -> str:
+        return f"{Path(self.file).stem}.lock.json"
+
+
+class Config(_Strict):
+    upstream: str
+    datasets: list[DatasetConfig]
+
+    @field_validator("upstream")
+    @classmethod
+    def _https(cls, url: str) -> str:
+        if not url.startswith("https://"):
+            raise ValueError("the upstream URL must be https://")
+        return url
+
+    def dataset(self, file: str | None) -> DatasetConfig:
+        """The dataset named ``file``, or the only one configured."""
+        if file is None:
+            if len(self.datasets) == 1:
+                return self.datasets[0]
+            names = ", ".join(entry.file for entry in self.datasets)
+            raise FatalError(f"several datasets are configured ({names}); choose one with --dataset")
+        for entry in self.datasets:
+            if entry.file == file:
+                return entry
+        raise FatalError(f"no dataset {file!r} in state/{CONFIG_FILE}")
+
+
+class BlockRef(_Strict):
+    """One block an example covers, fingerprinted as it was at the pin."""
+
+    path: str
+    kind: str
+    name: str
+    lines: int
+    sha256: str
+    tokens: str
+    words: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.path, self.kind, self.name)
+
+
+class Review(_Strict):
+    """Why an example awaits a person, and its prose when it was flagged."""
+
+    reason: Literal["stale", "removed"]
+    flagged_at: str
+    prose_sha256: str
+
+
+class ExampleLock(_Strict):
+    line: int
+    prose_sha256: str
+    blocks: list[BlockRef]
+    review: Review | None = None
+
+
+class Lock(_Strict):
+    dataset: str
+    pinned: str
+    examples: list[ExampleLock]
+
+
+def read_config(state: Path) -> Config:
+    return _read(state / CONFIG_FILE, Config)
+
+
+def read_config_if_any(state: Path) -> Config | None:
+    return read_config(state) if (state / CONFIG_FILE).exists() else None
+
+
+def read_lock(state: Path, dataset: DatasetConfig) -> Lock:
+    lock = _read(state / dataset.lock_file, Lock)
+    if lock.dataset != dataset.file:
+        raise FatalError(f"state/{dataset.lock_file} is the lock of {lock.dataset}, not {dataset.file}")
+    return lock
+
+
+def _read(path: Path, model: type[M]) -> M:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FatalError(f"{path.parent.name}/{path.name} not found; run `svixsync init` first") from None
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        raise FatalError(f"broken {path.parent.name}/{path.name}: {where}: {first['msg']}") from None
+
+
+def dump(model: BaseModel) -> bytes:
+    """Deterministic bytes: same model, same bytes, one key per line so diffs stay readable."""
+    return (json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

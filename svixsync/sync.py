@@ -1,0 +1,217 @@
+"""Dataset + lock + upstream changes -> the status of every example and what `update` would write (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from svixsync.blocks import Block
+from svixsync.compare import Change, ChangeClass
+from svixsync.dataset import Example
+from svixsync.errors import FatalError
+from svixsync.fingerprint import Fingerprint, sha256
+from svixsync.state import BlockRef, ExampleLock, Lock, Review
+
+Status = Literal["fresh", "refreshed", "stale", "removed"]
+SEVERITY: dict[Status, int] = {"fresh": 0, "refreshed": 1, "stale": 2, "removed": 3}
+
+
+@dataclass(frozen=True)
+class BlockState:
+    """One covered block: as recorded at the pin, what happened to it, and where it is at the target."""
+
+    ref: BlockRef
+    change: ChangeClass | None
+    new: Block | None
+    old_name: str | None = None
+    old_path: str | None = None
+
+    @property
+    def path(self) -> str:
+        return self.new.path if self.new else self.ref.path
+
+    @property
+    def kind(self) -> str:
+        return self.ref.kind
+
+    @property
+    def name(self) -> str:
+        return self.new.name if self.new else self.ref.name
+
+
+@dataclass(frozen=True)
+class ExampleState:
+    example: Example
+    status: Status
+    blocks: list[BlockState]
+    lock: ExampleLock  # the lock entry after `update`
+    code: str | None  # the code field after `update`, None where it stays as it is
+
+    @property
+    def pending(self) -> bool:
+        """Flagged for re-authoring and not yet acknowledged."""
+        return self.lock.review is not None
+
+
+@dataclass(frozen=True)
+class Report:
+    dataset: str
+    pinned: str
+    target: str | None
+    examples: list[ExampleState]
+    uncovered: list[Block]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for state in self.examples if state.status == status)
+
+    @property
+    def in_sync(self) -> bool:
+        return all(state.status == "fresh" for state in self.examples)
+
+
+def ref_of(block: Block) -> BlockRef:
+    return BlockRef(
+        path=block.path,
+        kind=block.kind,
+        name=block.name,
+        lines=block.text.count("\n") + 1,
+        sha256=block.fingerprint.text,
+        tokens=block.fingerprint.tokens,
+        words=block.fingerprint.words,
+    )
+
+
+def code_of(blocks: list[Block]) -> str:
+    """The code field of an example covering ``blocks``: their texts joined by a blank line (contract §3)."""
+    return "\n\n".join(block.text for block in blocks)
+
+
+def split_code(code: str, refs: list[BlockRef]) -> list[str] | None:
+    """The texts of the blocks a code field is made of, by the recorded line counts; None if it does not fit."""
+    lines = code.split("\n")
+    texts: list[str] = []
+    index = 0
+    for position, ref in enumerate(refs):
+        if position and (index >= len(lines) or lines[index] != ""):
+            return None
+        index += 1 if position else 0
+        texts.append("\n".join(lines[index : index + ref.lines]))
+        index += ref.lines
+    return texts if index == len(lines) else None
+
+
+def verify_code(example: Example, entry: ExampleLock) -> None:
+    """The code field must be what svixsync wrote: a hand edit is reported, never overwritten silently."""
+    texts = split_code(example.code, entry.blocks)
+    if texts is None:
+        raise FatalError(
+            f"line {example.number}: the code field does not match state/ (edited by hand?); "
+            "restore it, or run `svixsync update --force` to rewrite it from upstream"
+        )
+    for text, ref in zip(texts, entry.blocks, strict=True):
+        if sha256(text) != ref.sha256:
+            raise FatalError(
+                f"line {example.number}: the code of {ref.name} differs from what svixsync wrote "
+                "(edited by hand?); restore it, or run `svixsync update --force` to rewrite it from upstream"
+            )
+
+
+def check_alignment(examples: list[Example], lock: Lock) -> None:
+    if len(examples) != len(lock.examples):
+        raise FatalError(
+            f"{lock.dataset} has {len(examples)} lines but the lock records {len(lock.examples)} examples; "
+            "run `svixsync init` to adopt the dataset again"
+        )
+
+
+def offline(examples: list[Example], lock: Lock, *, force: bool = False) -> Report:
+    """What can be said with no checkout at hand: code fields against fingerprints, and pending flags."""
+    check_alignment(examples, lock)
+    states: list[ExampleState] = []
+    for example, entry in zip(examples, lock.examples, strict=True):
+        if not force:
+            verify_code(example, entry)
+        status: Status = entry.review.reason if entry.review else "fresh"
+        blocks = [BlockState(ref, None, None) for ref in entry.blocks]
+        states.append(ExampleState(example, status, blocks, entry, None))
+    return Report(lock.dataset, lock.pinned, None, states, [])
+
+
+def plan(
+    examples: list[Example],
+    lock: Lock,
+    changes: list[Change],
+    target_blocks: list[Block],
+    target: str,
+    selected: list[Block],
+    *,
+    force: bool = False,
+) -> Report:
+    """Status and new code of every example when upstream moves from the pin to ``target``."""
+    check_alignment(examples, lock)
+    by_old_key = {change.old.key: change for change in changes if change.old is not None}
+    at_target = {block.key: block for block in target_blocks}
+    states: list[ExampleState] = []
+    for example, entry in zip(examples, lock.examples, strict=True):
+        if not force:
+            verify_code(example, entry)
+        blocks = [_follow(ref, by_old_key, at_target) for ref in entry.blocks]
+        states.append(_example_state(example, entry, blocks, target))
+    covered = {state.new.key for example in states for state in example.blocks if state.new is not None}
+    uncovered = [block for block in selected if block.key not in covered]
+    return Report(lock.dataset, lock.pinned, target, states, uncovered)
+
+
+def _follow(ref: BlockRef, by_old_key: dict[tuple[str, str, str], Change], at_target: dict[
+    tuple[str, str, str], Block
+]) -> BlockState:
+    change = by_old_key.get(ref.key)
+    if change is not None:
+        if change.new is None:
+            return BlockState(ref, "removed", None)
+        content = Fingerprint(ref.sha256, ref.tokens, ref.words).change_to(change.new.fingerprint)
+        kind = change.change if change.change in ("renamed", "moved") else content
+        if change.change == "moved" and content == "semantic":
+            kind = "semantic"
+        return BlockState(ref, kind, change.new, change.old_name, change.old_path)
+    new = at_target.get(ref.key)
+    if new is None:
+        return BlockState(ref, "removed", None)
+    # The recorded fingerprint decides: it is what the dataset holds, whatever the pin's blob says.
+    return BlockState(ref, Fingerprint(ref.sha256, ref.tokens, ref.words).change_to(new.fingerprint), new)
+
+
+def _example_state(example: Example, entry: ExampleLock, blocks: list[BlockState], target: str) -> ExampleState:
+    status: Status = "fresh"
+    for state in blocks:
+        status = max(status, _status_of(state), key=SEVERITY.__getitem__)
+    review = entry.review
+    if status in ("stale", "removed"):
+        review = Review(
+            reason="removed" if status == "removed" else "stale",
+            flagged_at=target,
+            prose_sha256=review.prose_sha256 if review else example.prose_sha256,
+        )
+    if review is not None:
+        status = max(status, review.reason, key=SEVERITY.__getitem__)
+    if any(state.new is None for state in blocks):
+        return ExampleState(example, status, blocks, entry.model_copy(update={"review": review}), None)
+    new_blocks = [state.new for state in blocks if state.new is not None]
+    new_entry = ExampleLock(
+        line=example.number,
+        prose_sha256=example.prose_sha256,
+        blocks=[ref_of(block) for block in new_blocks],
+        review=review,
+    )
+    code = code_of(new_blocks)
+    return ExampleState(example, status, blocks, new_entry, code if code != example.code else None)
+
+
+def _status_of(state: BlockState) -> Status:
+    if state.change is None:
+        return "fresh"
+    if state.change == "removed":
+        return "removed"
+    if state.kind != "use" and state.change in ("semantic", "renamed"):
+        return "stale"
+    return "refreshed"

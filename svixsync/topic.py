@@ -1,0 +1,22 @@
+"""Topic rules: which blocks of the tracked files belong to a dataset."""
+
+from __future__ import annotations
+
+import re
+
+from svixsync.blocks import Block
+from svixsync.state import Topic, TopicRule
+
+
+def _matches(rule: TopicRule, block: Block) -> bool:
+    checks = ((rule.kind, block.kind), (rule.name, block.name), (rule.text, block.text))
+    return all(pattern is None or re.search(pattern, value) for pattern, value in checks)
+
+
+def selects(topic: Topic, block: Block) -> bool:
+    """True where some include rule matches the block and no exclude rule does. The `use` block is context."""
+    if block.kind == "use":
+        return False
+    return any(_matches(rule, block) for rule in topic.include) and not any(
+        _matches(rule, block) for rule in topic.exclude
+    )

@@ -1,0 +1,151 @@
+"""The only door to git: the tracked upstream checkout, read at any revision without touching its work tree."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from svixsync.errors import FatalError
+
+UPSTREAM_URL = "https://github.com/svix/svix-webhooks"
+# A single revision as a person types it: a name, a sha, `HEAD~2`, `v1.0^{commit}`, `@`. No ranges, no options.
+REVISION = re.compile(r"[A-Za-z0-9_@{}^~./+-]+")
+FULL_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass(frozen=True)
+class FileCommit:
+    """One commit that touched a followed file: where the file was before it and after it."""
+
+    commit: str
+    parent: str | None
+    old_path: str | None
+    new_path: str | None
+
+
+def check_revision(rev: str) -> str:
+    """Reject anything that is not one revision before it can reach git (options, ranges, spaces)."""
+    if not rev or rev.startswith("-") or ".." in rev or not REVISION.fullmatch(rev):
+        raise FatalError(f"not a single revision: {rev!r}")
+    return rev
+
+
+def check_tracked_path(path: str) -> str:
+    """A tracked path must stay inside the repository: relative, no `..`, forward slashes."""
+    pure = PurePosixPath(path)
+    if not path or pure.is_absolute() or ".." in pure.parts or "\\" in path or path.startswith("-"):
+        raise FatalError(f"tracked path must be relative and inside the repository: {path!r}")
+    return str(pure)
+
+
+class Upstream:
+    """A git checkout of the tracked repository, opened read-only through GitPython."""
+
+    def __init__(self, path: Path) -> None:
+        import git  # GitPython is slow to import; only commands that read upstream pay for it.
+
+        if not path.exists():
+            raise FatalError(f"upstream checkout not found: {path}")
+        try:
+            self._repo = git.Repo(path)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise FatalError(f"upstream is not a git repository: {path}") from None
+        self._git = git
+        self.path = path
+        self._blobs: dict[tuple[str, str], bytes | None] = {}
+
+    def resolve(self, rev: str) -> str:
+        """The full sha of the commit ``rev`` names, or a FatalError saying why not."""
+        check_revision(rev)
+        try:
+            return str(self._repo.commit(rev).hexsha)
+        except (ValueError, self._git.BadName, self._git.BadObject, IndexError):
+            pass
+        if FULL_SHA.fullmatch(rev) and self.is_shallow():
+            raise FatalError(
+                f"commit {rev} is not in the shallow clone {self.path}; fetch more history (git fetch --unshallow)"
+            )
+        raise FatalError(f"unknown revision {rev!r} in {self.path}")
+
+    def is_shallow(self) -> bool:
+        return Path(self._repo.git_dir, "shallow").exists()
+
+    def head(self) -> str:
+        return self.resolve("HEAD")
+
+    def read(self, commit: str, path: str) -> bytes | None:
+        """The bytes of ``path`` at ``commit``, or None where the file does not exist there."""
+        key = (commit, path)
+        if key not in self._blobs:
+            try:
+                blob = self._repo.commit(commit).tree / path
+            except KeyError:
+                self._blobs[key] = None
+            else:
+                if blob.type != "blob":
+                    raise FatalError(f"{path} at {commit[:12]} is not a file")
+                self._blobs[key] = blob.data_stream.read()
+        return self._blobs[key]
+
+    def summary(self, commit: str) -> str:
+        """Date and subject of a commit, for a person reading history."""
+        found = self._repo.commit(commit)
+        return f"{found.committed_datetime.date().isoformat()} {str(found.summary)}"
+
+    def blob_sha(self, commit: str, path: str) -> str | None:
+        try:
+            return str((self._repo.commit(commit).tree / path).hexsha)
+        except KeyError:
+            return None
+
+    def renames(self, old: str, new: str) -> dict[str, str | None]:
+        """Paths changed between two commits: old path -> new path (None where deleted), renames detected."""
+        out = self._repo.git.diff("--name-status", "-M", "-z", "--no-ext-diff", old, new)
+        fields = out.split("\0")
+        changes: dict[str, str | None] = {}
+        index = 0
+        while index < len(fields) and fields[index]:
+            status = fields[index]
+            if status[0] in "RC":
+                changes[fields[index + 1]] = fields[index + 2]
+                index += 3
+            else:
+                changes[fields[index + 1]] = None if status == "D" else fields[index + 1]
+                index += 2
+        return changes
+
+    def file_history(self, path: str, start: str | None, end: str) -> list[FileCommit]:
+        """Commits after ``start`` up to ``end`` that touched ``path`` (as named at ``end``), oldest first."""
+        span = f"{start}..{end}" if start else end
+        out = self._repo.git.log(
+            "--follow", "--name-status", "-M", "-z", "--format=%x01%H %P", span, "--", path
+        )
+        commits: list[FileCommit] = []
+        for record in out.split("\x01")[1:]:
+            header, _, rest = record.partition("\0")
+            shas = header.split()
+            fields = [field.strip("\n") for field in rest.split("\0")]
+            fields = [field for field in fields if field]
+            if not fields:
+                continue  # a merge with no change of its own to the file
+            status = fields[0]
+            parent = shas[1] if len(shas) > 1 else None
+            if status[0] in "RC":
+                old_path, new_path = fields[1], fields[2]
+            elif status == "A":
+                old_path, new_path = None, fields[1]
+            elif status == "D":
+                old_path, new_path = fields[1], None
+            else:
+                old_path = new_path = fields[1]
+            commits.append(FileCommit(shas[0], parent, old_path, new_path))
+        commits.reverse()
+        return commits
+
+
+def upstream_from(option: str | None) -> Path | None:
+    """The checkout named by ``--upstream`` or SVIXSYNC_UPSTREAM, if either is set."""
+    value = option or os.environ.get("SVIXSYNC_UPSTREAM")
+    return Path(value) if value else None
