@@ -245,14 +245,54 @@ class _Extractor:
         return tuple(tokens)
 
     def _collect_tokens(self, node: tree_sitter.Node, tokens: list[str]) -> None:
+        """Leaves of ``node`` outside comments, minus what rustfmt and clippy add or drop without changing
+        meaning: trailing commas, braces around a lone closure or match-arm expression, a tail `return`."""
         if node.type in COMMENTS:
             return
         if node.child_count == 0:
             if not (node.type == "," and self._is_trailing_comma(node)):
                 tokens.append(self._text(node))
             return
-        for child in node.children:
+        children = list(node.children)
+        if node.type == "block" and self._is_elidable_block(node):
+            children = children[1:-1]
+        if node.type == "match_arm":
+            children = [child for child in children if child.type != ","]
+        if node.type == "block" and node.parent is not None and node.parent.type in (
+            "function_item",
+            "closure_expression",
+        ):
+            children = self._without_tail_return(children)
+        for child in children:
             self._collect_tokens(child, tokens)
+
+    @staticmethod
+    def _code_children(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+        return [child for child in node.named_children if child.type not in COMMENTS]
+
+    def _is_elidable_block(self, block: tree_sitter.Node) -> bool:
+        parent = block.parent
+        if parent is None:
+            return False
+        in_closure = parent.type == "closure_expression" and parent.child_by_field_name("return_type") is None
+        if not (in_closure or parent.type == "match_arm"):
+            return False
+        inner = self._code_children(block)
+        return len(inner) == 1 and not inner[0].type.endswith(("statement", "declaration", "_item"))
+
+    def _without_tail_return(self, children: list[tree_sitter.Node]) -> list[tree_sitter.Node]:
+        code = [child for child in children if child.is_named and child.type not in COMMENTS]
+        if not code:
+            return children
+        statement = code[-1]
+        inner = self._code_children(statement) if statement.type == "expression_statement" else [statement]
+        if len(inner) != 1 or inner[0].type != "return_expression":
+            return children
+        value = self._code_children(inner[0])
+        if len(value) != 1:
+            return children
+        # `return x;` (or `return x`) ending a body is the tail expression `x`.
+        return [value[0] if child == statement else child for child in children]
 
     def _is_trailing_comma(self, comma: tree_sitter.Node) -> bool:
         parent = comma.parent
@@ -261,9 +301,6 @@ class _Extractor:
         following = comma.next_sibling
         while following is not None and following.type in COMMENTS:
             following = following.next_sibling
-        if parent.type == "match_arm":
-            # `A => x,` as the last arm of a match: rustfmt's comma, nothing more.
-            return following is None and parent.next_named_sibling is None
         return parent.type in TRAILING_COMMA_LISTS and following is not None and following.type in CLOSERS
 
     def _words(self, nodes: list[tree_sitter.Node]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from svixsync.blocks import Block
 ChangeClass = Literal["cosmetic", "doc", "semantic", "renamed", "moved", "added", "removed"]
 # Texts that agree on this share, names masked, are one block renamed; see tests/compare_test.py for the
 # renames it must catch and the near misses (same signature, another body) it must leave as removed + added.
-RENAME_SIMILARITY = 0.75
+RENAME_SIMILARITY = 0.85
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KEYWORDS = frozenset({"impl", "for", "as", "mod", "use"})
 

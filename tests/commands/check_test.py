@@ -1,0 +1,40 @@
+"""`svixsync check` over a real upstream repository replayed commit by commit."""
+
+from __future__ import annotations
+
+from tests.conftest import TRACKED, Project
+
+
+def statuses(document: dict[str, object]) -> dict[int, str]:
+    return {e["line"]: e["status"] for e in document["examples"]}  # type: ignore[attr-defined, index]
+
+
+def test_fresh_at_the_pin_exits_0_and_lists_every_example(project: Project) -> None:
+    document = project.check_json(code=0)
+    assert statuses(document) == {1: "fresh", 2: "fresh", 3: "fresh"}
+    assert document["pinned"] == document["target"] == project.upstream.git("rev-parse", "HEAD")
+    first = document["examples"][0]["blocks"]  # type: ignore[index]
+    assert [b["name"] for b in first] == ["use", "CachedTeam::cached_fetch", "CachedTeam::load_from_db"]
+    assert all(b["change"] is None for b in first)
+    assert document["uncovered"] == [{"path": TRACKED, "kind": "struct", "name": "CachedTeam"}]
+    assert document["summary"] == {"fresh": 3, "refreshed": 0, "stale": 0, "removed": 0, "uncovered": 1}
+
+
+def test_check_writes_nothing_even_with_findings(project: Project) -> None:
+    project.upstream.edit(TRACKED, "Drops the cached team.", "Drops the cached team, if any.")
+    project.upstream.commit("doc")
+    before = project.snapshot()
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert "line 2: refreshed: CachedTeam::forget (doc)" in result.stdout
+    assert project.snapshot() == before
+
+
+def test_offline_check_verifies_against_state_and_says_so(project: Project) -> None:
+    result = project.run("check", upstream=False)
+    assert result.exit_code == 0, result.stderr
+    assert "checked the dataset against state/ only" in result.stderr
+    document = project.check_json()
+    assert document["target"] is not None
+    offline = project.run("check", "--format", "json", upstream=False)
+    assert '"target": null' in offline.stdout
