@@ -175,11 +175,7 @@ class _Extractor:
         attached = self._attached(first)
         start = attached[0] if attached else first
         # Imports are compared as a sorted list of flat paths: reordering or regrouping them changes nothing.
-        imports = sorted(
-            entry
-            for use in uses
-            for entry in self._flat_imports(use)
-        )
+        imports = sorted(entry for use in uses for entry in self._flat_imports(use))
         span = self._siblings_between(start, last)
         return self._make("use", "use", start, last, tuple(imports), self._words(span))
 
@@ -258,9 +254,14 @@ class _Extractor:
             children = children[1:-1]
         if node.type == "match_arm":
             children = [child for child in children if child.type != ","]
-        if node.type == "block" and node.parent is not None and node.parent.type in (
-            "function_item",
-            "closure_expression",
+        if (
+            node.type == "block"
+            and node.parent is not None
+            and node.parent.type
+            in (
+                "function_item",
+                "closure_expression",
+            )
         ):
             children = self._without_tail_return(children)
         for child in children:
@@ -323,9 +324,7 @@ class _Extractor:
             if child.type not in COMMENTS:
                 first.append(child)
         argument = (
-            WHITESPACE.sub(" ", self.source[first[0].start_byte : first[-1].end_byte].decode("utf-8"))
-            if first
-            else ""
+            WHITESPACE.sub(" ", self.source[first[0].start_byte : first[-1].end_byte].decode("utf-8")) if first else ""
         )
         return f"{name}!({argument})"
 

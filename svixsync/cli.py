@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -109,8 +110,9 @@ def blocks(rev: str, paths: tuple[str, ...], every: bool, output: str) -> None:
 @click.option("--system-prompt", help="The system prompt every example carries.")
 @click.option("--tracked", multiple=True, help="Upstream file the dataset quotes (repeatable).")
 @click.option("--topic-file", help="JSON file of topic rules: {include: [...], exclude: [...]}.")
-def init(dataset: str | None, rev: str | None, system_prompt: str | None, tracked: tuple[str, ...],
-         topic_file: str | None) -> None:
+def init(
+    dataset: str | None, rev: str | None, system_prompt: str | None, tracked: tuple[str, ...], topic_file: str | None
+) -> None:
     """Write state/ for a dataset: its configuration and its lock, adopting the lines it already has."""
     from svixsync.commands import init as command
 
@@ -122,8 +124,7 @@ def init(dataset: str | None, rev: str | None, system_prompt: str | None, tracke
 @click.option("--user-file", type=click.File("r", encoding="utf-8"), required=True, help="The request.")
 @click.option("--think-file", type=click.File("r", encoding="utf-8"), required=True, help="The reasoning.")
 @click.option("--dataset", help="Dataset file, where several are configured.")
-def add(names: tuple[str, ...], user_file: click.utils.LazyFile, think_file: click.utils.LazyFile,
-        dataset: str | None) -> None:
+def add(names: tuple[str, ...], user_file: TextIO, think_file: TextIO, dataset: str | None) -> None:
     """Append an example whose code is the pinned text of the blocks NAMES, in that order."""
     from svixsync.commands import add as command
 

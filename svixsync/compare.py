@@ -112,7 +112,7 @@ def _renamed(vanished: list[Block], appeared: list[Block], moves: dict[str, str 
 
 
 def similarity(old: Block, new: Block) -> float:
-    """Share of characters two blocks agree on, names aside and whitespace collapsed (diff-match-patch)."""
+    """Share of characters two blocks' code agrees on, names aside (diff-match-patch, Levenshtein)."""
     import diff_match_patch
 
     a = _masked(old)
@@ -127,6 +127,8 @@ def similarity(old: Block, new: Block) -> float:
 
 
 def _masked(block: Block) -> str:
+    """The block's code with its own name masked, comment lines and layout left out."""
     names = set(IDENTIFIER.findall(block.name)) - KEYWORDS
-    text = " ".join(block.text.split())
+    code = (line for line in block.text.splitlines() if not line.lstrip().startswith("//"))
+    text = " ".join(" ".join(code).split())
     return IDENTIFIER.sub(lambda m: "\0" if m.group() in names else m.group(), text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.decoder
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,7 +153,7 @@ def _assistant_content_span(body: str) -> tuple[int, int]:
         if char == "{":
             index = _skip_space(body, index + 1)
             while body[index] != "}":
-                key, index = json.decoder.scanstring(body, index + 1)
+                key, index = _scanstring(body, index + 1)
                 index = _skip_space(body, index) + 1  # the colon
                 index = _skip_space(body, walk(index, (*path, key)))
                 if body[index] == ",":
@@ -168,16 +169,22 @@ def _assistant_content_span(body: str) -> tuple[int, int]:
                     index = _skip_space(body, index + 1)
             return index + 1
         if char == '"':
-            _, end = json.decoder.scanstring(body, index + 1)
+            _, end = _scanstring(body, index + 1)
             if path == ("messages", 2, "content"):
                 spans.append((index + 1, end - 1))
             return end
         _, end = decoder.raw_decode(body, index)
-        return end
+        return int(end)
 
     walk(0, ())
     # JSON objects may repeat a key; like json.loads, the last value wins.
     return spans[-1]
+
+
+def _scanstring(body: str, index: int) -> tuple[str, int]:
+    """Decode the JSON string whose content starts at ``index``; return it and the index after its quote."""
+    decoded, end = json.decoder.scanstring(body, index)  # type: ignore[attr-defined]
+    return str(decoded), int(end)
 
 
 def _skip_space(body: str, index: int) -> int:

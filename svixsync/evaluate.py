@@ -41,8 +41,9 @@ def resolve_pin(upstream: Upstream, lock: Lock) -> str:
         ) from None
 
 
-def evaluate(project: Project, entry: DatasetConfig, rev: str | None, *, force: bool = False,
-             need_upstream: bool = False) -> Evaluation:
+def evaluate(
+    project: Project, entry: DatasetConfig, rev: str | None, *, force: bool = False, need_upstream: bool = False
+) -> Evaluation:
     examples = load_examples(project, entry)
     lock = read_lock(project.state, entry)
     upstream = project.upstream() if need_upstream else project.upstream_if_any()

@@ -19,7 +19,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(report: Report) -> list[str]:
+def workflow_commands(report: Report) -> list[str]:
     out = []
     for state in report.examples:
         if state.status == "fresh":
@@ -27,25 +27,30 @@ def annotations(report: Report) -> list[str]:
         level = "warning" if state.status == "refreshed" else "error"
         names = ", ".join(f"{b.name} ({b.change})" for b in state.blocks if b.change) or "flagged earlier"
         title = f"svixsync: example {state.status}"
-        message = f"{names}; " + {
-            "refreshed": "run `svixsync update` to refresh its code",
-            "stale": "its request and reasoning must be re-authored, then `svixsync ack`",
-            "removed": "a block it quotes is gone upstream; re-author or delete it",
-        }[state.status]
+        message = (
+            f"{names}; "
+            + {
+                "refreshed": "run `svixsync update` to refresh its code",
+                "stale": "its request and reasoning must be re-authored, then `svixsync ack`",
+                "removed": "a block it quotes is gone upstream; re-author or delete it",
+            }[state.status]
+        )
         out.append(
             f"::{level} file={escape_property(report.dataset)},line={state.example.number},"
             f"title={escape_property(title)}::{escape_data(message)}"
         )
     for block in report.uncovered:
-        out.append(f"::warning title={escape_property('svixsync: uncovered block')}::"
-                   f"{escape_data(f'{block.kind} {block.name} ({block.path}) is covered by no example')}")
+        out.append(
+            f"::warning title={escape_property('svixsync: uncovered block')}::"
+            f"{escape_data(f'{block.kind} {block.name} ({block.path}) is covered by no example')}"
+        )
     out.append(escape_data(f"{report.dataset}: {summary_line(report)}"))
     return out
 
 
 def emit(reports: list[Report]) -> None:
     for report in reports:
-        for line in annotations(report):
+        for line in workflow_commands(report):
             click.echo(line)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:

@@ -67,13 +67,15 @@ def _section(report: Report) -> tuple[str, list[str]]:
         head += [f"- {cell(b.kind)} {cell(b.name)} ({cell(b.path)}:{b.start_line})" for b in report.uncovered]
         head.append("")
     details = [
-        "\n".join([
-            f"<details><summary>line {state.example.number}: code change</summary>",
-            "",
-            fence(_diff(state), "diff"),
-            "",
-            "</details>",
-        ])
+        "\n".join(
+            [
+                f"<details><summary>line {state.example.number}: code change</summary>",
+                "",
+                fence(_diff(state), "diff"),
+                "",
+                "</details>",
+            ]
+        )
         for state in report.examples
         if state.status == "stale" and state.code is not None
     ]
@@ -94,6 +96,8 @@ def comment(reports: list[Report]) -> str:
                 continue
             parts.append(detail)
     if dropped:
-        parts.append(f"_{dropped} code diff(s) left out to stay under GitHub's comment limit; run "
-                     "`svixsync check` locally to see them._")
+        parts.append(
+            f"_{dropped} code diff(s) left out to stay under GitHub's comment limit; run "
+            "`svixsync check` locally to see them._"
+        )
     return "\n".join(parts)

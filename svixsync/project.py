@@ -6,8 +6,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from svixsync import state, transaction
+from svixsync import transaction
 from svixsync.errors import FatalError
+from svixsync.state import Config, read_config
 from svixsync.upstream import Upstream, upstream_from
 
 
@@ -20,8 +21,8 @@ class Project:
     def state(self) -> Path:
         return self.root / "state"
 
-    def config(self) -> state.Config:
-        return state.read_config(self.state)
+    def config(self) -> Config:
+        return read_config(self.state)
 
     def upstream(self) -> Upstream:
         """The checkout given by --upstream or SVIXSYNC_UPSTREAM; an error where there is none."""

@@ -162,9 +162,9 @@ def plan(
     return Report(lock.dataset, lock.pinned, target, states, uncovered)
 
 
-def _follow(ref: BlockRef, by_old_key: dict[tuple[str, str, str], Change], at_target: dict[
-    tuple[str, str, str], Block
-]) -> BlockState:
+def _follow(
+    ref: BlockRef, by_old_key: dict[tuple[str, str, str], Change], at_target: dict[tuple[str, str, str], Block]
+) -> BlockState:
     change = by_old_key.get(ref.key)
     if change is not None:
         if change.new is None:

@@ -59,7 +59,7 @@ def _finish(root: Path, state: Path) -> None:
     for name in journal["files"]:
         path = root / name
         if _pending(path).exists():
-            os.replace(_pending(path), path)
+            _pending(path).replace(path)
             _fsync_dir(path.parent)
     (state / JOURNAL).unlink()
     _fsync_dir(state)

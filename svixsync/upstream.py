@@ -92,7 +92,7 @@ class Upstream:
     def summary(self, commit: str) -> str:
         """Date and subject of a commit, for a person reading history."""
         found = self._repo.commit(commit)
-        return f"{found.committed_datetime.date().isoformat()} {str(found.summary)}"
+        return f"{found.committed_datetime.date().isoformat()} {found.summary!s}"
 
     def blob_sha(self, commit: str, path: str) -> str | None:
         try:
@@ -119,9 +119,7 @@ class Upstream:
     def file_history(self, path: str, start: str | None, end: str) -> list[FileCommit]:
         """Commits after ``start`` up to ``end`` that touched ``path`` (as named at ``end``), oldest first."""
         span = f"{start}..{end}" if start else end
-        out = self._repo.git.log(
-            "--follow", "--name-status", "-M", "-z", "--format=%x01%H %P", span, "--", path
-        )
+        out = self._repo.git.log("--follow", "--name-status", "-M", "-z", "--format=%x01%H %P", span, "--", path)
         commits: list[FileCommit] = []
         for record in out.split("\x01")[1:]:
             header, _, rest = record.partition("\0")

@@ -63,7 +63,7 @@ def test_trailing_comment_of_previous_line_is_not_attached() -> None:
 
 
 def test_non_ascii_offsets_are_bytes() -> None:
-    source = "/// Ünïcödé 🚀 doc\nfn straße() -> &'static str { \"日本\" }\n"
+    source = '/// Ünïcödé 🚀 doc\nfn straße() -> &\'static str { "日本" }\n'
     (block,) = extract("x.rs", source.encode())
     assert block.name == "straße"
     assert block.text == source.rstrip("\n")

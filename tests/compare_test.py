@@ -26,8 +26,12 @@ def classes(old: str, new: str) -> list[tuple[str, str, str | None]]:
 @pytest.mark.parametrize(
     ("new_text", "label"),
     [
-        (FORGET.replace("fn forget(", "fn drop_team(").replace("id: &str", "team_id: &str")
-         .replace("new(id)", "new(team_id)"), "rename with a renamed parameter"),
+        (
+            FORGET.replace("fn forget(", "fn drop_team(")
+            .replace("id: &str", "team_id: &str")
+            .replace("new(id)", "new(team_id)"),
+            "rename with a renamed parameter",
+        ),
         (FORGET.replace("fn forget(", "fn drop_team("), "plain rename"),
     ],
 )
@@ -95,6 +99,8 @@ def test_use_regrouping_is_cosmetic_but_a_new_import_is_semantic() -> None:
 
 def test_serde_alias_field_rename_is_semantic() -> None:
     old = TEAM_RS
-    new = TEAM_RS.replace('#[serde(rename = "away_flag", alias = "away")]\n    pub away: bool,',
-                          '#[serde(rename = "away_flag", alias = "away")]\n    pub is_away: bool,')
+    new = TEAM_RS.replace(
+        '#[serde(rename = "away_flag", alias = "away")]\n    pub away: bool,',
+        '#[serde(rename = "away_flag", alias = "away")]\n    pub is_away: bool,',
+    )
     assert ("semantic", "CachedMember", None) in classes(old, new)

@@ -29,9 +29,7 @@ class GitRepo:
         self.git("config", "commit.gpgsign", "false")
 
     def git(self, *args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=self.path, check=True, capture_output=True, text=True
-        ).stdout.strip()
+        return subprocess.run(["git", *args], cwd=self.path, check=True, capture_output=True, text=True).stdout.strip()
 
     def write(self, relative: str, text: str) -> None:
         target = self.path / relative
@@ -87,8 +85,15 @@ class Project:
         (self.root / "user.txt").write_text(user, encoding="utf-8")
         (self.root / "think.txt").write_text(think, encoding="utf-8")
         extra = ["--dataset", dataset] if dataset else []
-        self.ok("add", *names, "--user-file", str(self.root / "user.txt"),
-                "--think-file", str(self.root / "think.txt"), *extra)
+        self.ok(
+            "add",
+            *names,
+            "--user-file",
+            str(self.root / "user.txt"),
+            "--think-file",
+            str(self.root / "think.txt"),
+            *extra,
+        )
 
     def dataset(self, name: str = "team.jsonl") -> bytes:
         return (self.root / name).read_bytes()
@@ -119,12 +124,22 @@ def project(tmp_path: Path, upstream: GitRepo) -> Project:
     """A project with three examples over the fixture upstream, pinned at its first commit."""
     project = Project(tmp_path / "dataset", upstream)
     project.init()
-    project.add("CachedTeam::cached_fetch", "CachedTeam::load_from_db",
-                user="Why does the roster read the cache first?",
-                think="The lookup tries the cache, then the database, and writes back with a TTL.")
-    project.add("CachedTeam::forget", user="When do we drop a team from the cache?",
-                think="forget deletes the TeamKey entry; « ünïcode » stays intact.")
-    project.add("CachedMember", "kv_def!(TeamKey)", "impl TeamKey",
-                user="What does the cached member look like?\nTwo lines of request.",
-                think="The serde rename keeps old payloads readable.")
+    project.add(
+        "CachedTeam::cached_fetch",
+        "CachedTeam::load_from_db",
+        user="Why does the roster read the cache first?",
+        think="The lookup tries the cache, then the database, and writes back with a TTL.",
+    )
+    project.add(
+        "CachedTeam::forget",
+        user="When do we drop a team from the cache?",
+        think="forget deletes the TeamKey entry; « ünïcode » stays intact.",
+    )
+    project.add(
+        "CachedMember",
+        "kv_def!(TeamKey)",
+        "impl TeamKey",
+        user="What does the cached member look like?\nTwo lines of request.",
+        think="The serde rename keeps old payloads readable.",
+    )
     return project

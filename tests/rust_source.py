@@ -1,6 +1,6 @@
 """Rust written for these tests, shaped like a cached-lookup module: not upstream code."""
 
-TEAM_RS = '''use std::time::Duration;
+TEAM_RS = """use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use crate::core::cache::{Cache, CacheKey, kv_def};
@@ -65,7 +65,7 @@ mod tests {
         assert!(true);
     }
 }
-'''
+"""
 
 TOPIC = {
     "include": [

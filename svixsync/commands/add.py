@@ -45,11 +45,21 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
             previous += ending.encode()
         if any(e.raw.rstrip("\r\n") == line for e in examples):
             raise FatalError("an identical example is already in the dataset")
-        new_lock = lock.model_copy(update={"examples": [*lock.examples, ExampleLock(
-            line=number, prose_sha256=example.prose_sha256, blocks=[ref_of(b) for b in covered])]})
-        transaction.commit(project.root, project.state, {
-            path: previous + (line + ending).encode("utf-8"),
-            project.state / entry.lock_file: state.dump(new_lock),
-        })
+        new_lock = lock.model_copy(
+            update={
+                "examples": [
+                    *lock.examples,
+                    ExampleLock(line=number, prose_sha256=example.prose_sha256, blocks=[ref_of(b) for b in covered]),
+                ]
+            }
+        )
+        transaction.commit(
+            project.root,
+            project.state,
+            {
+                path: previous + (line + ending).encode("utf-8"),
+                project.state / entry.lock_file: state.dump(new_lock),
+            },
+        )
     click.echo(f"added line {number}: {', '.join(names)}")
     return 0

@@ -34,11 +34,24 @@ def run(project: Project, rev: str, paths: list[str], every: bool, output: str) 
             if every or selected:
                 rows.append((block, selected))
     if output == "json":
-        click.echo(json.dumps([
-            {"path": b.path, "kind": b.kind, "name": b.name, "start_line": b.start_line, "end_line": b.end_line,
-             "selected": selected, "sha256": b.fingerprint.text}
-            for b, selected in rows
-        ], indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "path": b.path,
+                        "kind": b.kind,
+                        "name": b.name,
+                        "start_line": b.start_line,
+                        "end_line": b.end_line,
+                        "selected": selected,
+                        "sha256": b.fingerprint.text,
+                    }
+                    for b, selected in rows
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for block, selected in rows:
             mark = "*" if selected else " "

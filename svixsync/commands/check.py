@@ -13,8 +13,8 @@ from svixsync.project import Project
 
 def run(project: Project, rev: str | None, output: str, dataset: str | None) -> int:
     project_config = project.config()
-    entries = [project_config.dataset(dataset)] if dataset or len(project_config.datasets) == 1 else (
-        project_config.datasets
+    entries = (
+        [project_config.dataset(dataset)] if dataset or len(project_config.datasets) == 1 else (project_config.datasets)
     )
     reports = [evaluate(project, entry, rev).report for entry in entries]
     if reports and reports[0].target is None:

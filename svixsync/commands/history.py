@@ -45,9 +45,12 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
     if sys.stderr.isatty() and time.monotonic() - began > SLOW_SECONDS:
         click.echo("", err=True)
     if output == "json":
-        document = {"path": path, "commits": [
-            {"commit": commit, "events": [_event(change) for change in changes]} for commit, changes in entries
-        ]}
+        document = {
+            "path": path,
+            "commits": [
+                {"commit": commit, "events": [_event(change) for change in changes]} for commit, changes in entries
+            ],
+        }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for commit, changes in entries:
@@ -78,5 +81,11 @@ def _selected(topics: list[Topic] | None, change: Change) -> bool:
 
 def _event(change: Change) -> dict[str, Any]:
     block = change.block
-    return {"path": block.path, "kind": block.kind, "name": block.name, "change": change.change,
-            "old_name": change.old_name, "old_path": change.old_path}
+    return {
+        "path": block.path,
+        "kind": block.kind,
+        "name": block.name,
+        "change": change.change,
+        "old_name": change.old_name,
+        "old_path": change.old_path,
+    }

@@ -21,8 +21,14 @@ from svixsync.sync import ref_of
 from svixsync.upstream import UPSTREAM_URL
 
 
-def run(project: Project, name: str | None, rev: str | None, system_prompt: str | None,
-        tracked: list[str], topic_file: str | None) -> int:
+def run(
+    project: Project,
+    name: str | None,
+    rev: str | None,
+    system_prompt: str | None,
+    tracked: list[str],
+    topic_file: str | None,
+) -> int:
     config, entry = _configure(project, name, system_prompt, tracked, topic_file)
     with transaction.exclusive(project.state):
         project.recover()
@@ -33,8 +39,8 @@ def run(project: Project, name: str | None, rev: str | None, system_prompt: str 
         for path in entry.tracked:
             if upstream.blob_sha(pin, path) is None:
                 raise FatalError(f"tracked file {path} does not exist at {pin[:12]}")
-        path = project.root / entry.file
-        examples = load_examples(project, entry) if path.exists() and path.stat().st_size else []
+        dataset_path = project.root / entry.file
+        examples = load_examples(project, entry) if dataset_path.exists() and dataset_path.stat().st_size else []
         reviews = {e.prose_sha256: e.review for e in previous.examples} if previous else {}
         lock = Lock(
             dataset=entry.file,
@@ -53,15 +59,16 @@ def run(project: Project, name: str | None, rev: str | None, system_prompt: str 
             project.state / entry.lock_file: state.dump(lock),
             project.state / state.CONFIG_FILE: state.dump(config),
         }
-        if not path.exists():
-            files[path] = b""
+        if not dataset_path.exists():
+            files[dataset_path] = b""
         transaction.commit(project.root, project.state, files)
     click.echo(f"{entry.file}: {len(lock.examples)} examples pinned at {pin[:12]}")
     return 0
 
 
-def _configure(project: Project, name: str | None, system_prompt: str | None, tracked: list[str],
-               topic_file: str | None) -> tuple[Config, DatasetConfig]:
+def _configure(
+    project: Project, name: str | None, system_prompt: str | None, tracked: list[str], topic_file: str | None
+) -> tuple[Config, DatasetConfig]:
     """The configuration with the dataset's entry created or amended from the options given."""
     config = state.read_config_if_any(project.state) or Config(upstream=UPSTREAM_URL, datasets=[])
     existing = next((e for e in config.datasets if e.file == name), None) if name else None

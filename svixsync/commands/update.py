@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from svixsync import report as render
@@ -16,7 +18,7 @@ def run(project: Project, rev: str | None, dry_run: bool, force: bool, dataset: 
     entries = [config.dataset(dataset)] if dataset or len(config.datasets) == 1 else config.datasets
     with transaction.exclusive(project.state):
         project.recover()
-        files: dict[object, bytes] = {}
+        files: dict[Path, bytes] = {}
         reports = []
         datasets = list(config.datasets)
         for entry in entries:
@@ -49,7 +51,7 @@ def run(project: Project, rev: str | None, dry_run: bool, force: bool, dataset: 
                     verb = "would rewrite" if dry_run else "rewrote"
                     click.echo(f"{verb} the code of line {example.example.number}")
         if not dry_run:
-            transaction.commit(project.root, project.state, files)  # type: ignore[arg-type]
+            transaction.commit(project.root, project.state, files)
     pending = any(example.lock.review is not None for report in reports for example in report.examples)
     if dry_run:
         return 0 if all(report.in_sync for report in reports) else 1

@@ -62,10 +62,12 @@ UNICODE_STRING = ('format!("TEAM_v1_{id}")', 'format!("ÉQUIPE_v1_{id}")')
         pytest.param(RELAYOUT, [(2, "refreshed", "CachedTeam::forget", "cosmetic", None, None)], id="relayout"),
         pytest.param(DOC, [(2, "refreshed", "CachedTeam::forget", "doc", None, None)], id="doc-comment"),
         pytest.param(BODY, [(1, "stale", "CachedTeam::cached_fetch", "semantic", None, None)], id="body"),
-        pytest.param(RENAME, [(2, "stale", "CachedTeam::drop_team", "renamed", "CachedTeam::forget", None)],
-                     id="rename"),
-        pytest.param(IMPORTS, [(line, "refreshed", "use", "cosmetic", None, None) for line in (1, 2, 3)],
-                     id="import-reorder"),
+        pytest.param(
+            RENAME, [(2, "stale", "CachedTeam::drop_team", "renamed", "CachedTeam::forget", None)], id="rename"
+        ),
+        pytest.param(
+            IMPORTS, [(line, "refreshed", "use", "cosmetic", None, None) for line in (1, 2, 3)], id="import-reorder"
+        ),
         pytest.param(TEST_ONLY, [], id="cfg-test-edit"),
         pytest.param(UNICODE_STRING, [(3, "stale", "impl TeamKey", "semantic", None, None)], id="non-ascii-string"),
     ],
@@ -205,5 +207,13 @@ def test_item_moved_to_another_tracked_file(tmp_path: object, upstream: GitRepo)
     upstream.commit("keys live with keys")
     document = project.check_json(code=1)
     moved = [b for b in blocks_of(document, 1) if b["change"] == "moved"]
-    assert moved == [{"path": "src/keys.rs", "kind": "impl", "name": "impl TeamKey", "change": "moved",
-                      "old_name": None, "old_path": TRACKED}]
+    assert moved == [
+        {
+            "path": "src/keys.rs",
+            "kind": "impl",
+            "name": "impl TeamKey",
+            "change": "moved",
+            "old_name": None,
+            "old_path": TRACKED,
+        }
+    ]

@@ -1,0 +1,99 @@
+"""Bad input: one clear line on stderr, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import GitRepo, Project
+
+
+def assert_refused(project: Project, *args: str, message: str, upstream: bool = True) -> None:
+    before = project.snapshot()
+    result = project.run(*args, upstream=upstream)
+    assert result.exit_code == 2, (result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("svixsync: error: ") and message in lines[0], lines
+    assert project.snapshot() == before
+
+
+def test_missing_and_non_git_upstream(project: Project, tmp_path: Path) -> None:
+    project.upstream = GitRepo.__new__(GitRepo)
+    project.upstream.path = tmp_path / "nowhere"
+    assert_refused(project, "update", message="upstream checkout not found")
+    (tmp_path / "plain").mkdir()
+    project.upstream.path = tmp_path / "plain"
+    assert_refused(project, "check", message="not a git repository")
+
+
+def test_unknown_revision_and_option_injection(project: Project) -> None:
+    assert_refused(project, "check", "--rev", "no-such-branch", message="unknown revision 'no-such-branch'")
+    assert_refused(project, "update", "--rev", "--upload-pack=touch x", message="not a single revision")
+
+
+def test_broken_state_and_bad_dataset_lines(project: Project) -> None:
+    lock = project.root / "state" / "team.lock.json"
+    good = lock.read_bytes()
+    lock.write_text('{"dataset": "team.jsonl"}')
+    assert_refused(project, "check", message="broken state/team.lock.json")
+    lock.write_bytes(good)
+    data = project.root / "team.jsonl"
+    original = data.read_bytes()
+    data.write_bytes(original + b"\n")
+    assert_refused(project, "update", message="team.jsonl:4: blank line")
+    data.write_bytes(original.replace(b"You are a test maintainer.", b"You are someone else.", 1))
+    assert_refused(project, "check", message="team.jsonl:1: the system prompt differs")
+
+
+def test_hand_edited_code_is_reported_and_rewritten_only_with_force(project: Project) -> None:
+    data = project.root / "team.jsonl"
+    data.write_bytes(data.read_bytes().replace(b"TEAM_v1_", b"TEAM_v9_"))
+    assert_refused(project, "check", message="line 3: the code of impl TeamKey differs")
+    assert_refused(project, "update", message="edited by hand")
+    project.ok("update", "--force")
+    assert b"TEAM_v1_" in data.read_bytes()
+    project.ok("check")
+
+
+def test_lines_added_by_hand_must_be_adopted(project: Project) -> None:
+    data = project.root / "team.jsonl"
+    first = data.read_text().splitlines()[0]
+    document = json.loads(first)
+    document["messages"][1]["content"] = "Another angle on the same code."
+    data.write_text(data.read_text() + json.dumps(document) + "\n")
+    assert_refused(project, "check", message="run `svixsync init` to adopt the dataset again")
+    project.ok("init")
+    assert len(json.loads((project.root / "state" / "team.lock.json").read_text())["examples"]) == 4
+    project.ok("check")
+
+
+def test_two_datasets_share_one_upstream(project: Project) -> None:
+    topic = project.root / "other-topic.json"
+    topic.write_text(json.dumps({"include": [{"name": "active_members"}]}))
+    project.ok(
+        "init",
+        "--dataset",
+        "members.jsonl",
+        "--system-prompt",
+        "Other prompt.",
+        "--tracked",
+        "src/team.rs",
+        "--topic-file",
+        str(topic),
+    )
+    project.add(
+        "CachedTeam::active_members",
+        user="Who counts as active?",
+        think="Away members do not.",
+        dataset="members.jsonl",
+    )
+    result = project.run("check", "--format", "json")
+    documents = json.loads(result.stdout)
+    assert [len(d["examples"]) for d in documents] == [3, 1]
+    assert documents[1]["uncovered"] == []
+    project.upstream.edit("src/team.rs", "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("archived members are not active")
+    members = json.loads(project.run("check", "--format", "json", "--dataset", "members.jsonl").stdout)
+    assert members["examples"][0]["status"] == "stale"
+    team = json.loads(project.run("check", "--format", "json", "--dataset", "team.jsonl").stdout)
+    assert team["summary"]["stale"] == 0

@@ -1,0 +1,92 @@
+"""`svixsync history`: every commit that touched the file, oldest first, with exact block events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import TRACKED, GitRepo, Project
+
+
+def events(project: Project, *args: str) -> list[list[tuple[str, str, str | None, str | None]]]:
+    result = project.ok("history", "--file", "src/cache/team.rs", "--format", "json", *args)
+    document = json.loads(result.stdout)
+    assert document["path"] == "src/cache/team.rs"
+    return [
+        [(e["change"], e["name"], e["old_name"], e["old_path"]) for e in commit["events"]]
+        for commit in document["commits"]
+    ]
+
+
+def test_replayed_history_gives_exact_events(tmp_path: Path, upstream: GitRepo) -> None:
+    upstream.edit(TRACKED, "Drops the cached team.", "Drops the cached team, if any.")
+    upstream.commit("doc")
+    upstream.edit(TRACKED, "pub async fn forget(", "pub async fn drop_team(")
+    upstream.commit("rename")
+    upstream.edit(TRACKED, "assert!(true);", "assert!(!false);")
+    upstream.commit("test only")
+    upstream.move(TRACKED, "src/cache/team.rs")
+    upstream.commit("move")
+    upstream.edit("src/cache/team.rs", "TEAM_v1_", "TEAM_v2_")
+    upstream.commit("bump key")
+    upstream.write("README.md", "unrelated\n")
+    upstream.commit("unrelated")
+
+    project = Project(tmp_path / "bare", upstream)
+    everything = events(project, "--all")
+    assert len(everything) == 6
+    assert everything[0][0] == ("added", "use", None, None) and len(everything[0]) == 11
+    assert everything[1:] == [
+        [("doc", "impl CachedTeam", None, None), ("doc", "CachedTeam::forget", None, None)],
+        [("semantic", "impl CachedTeam", None, None), ("renamed", "CachedTeam::drop_team", "CachedTeam::forget", None)],
+        [],
+        [
+            ("moved", name, None, TRACKED)
+            for name in [
+                "use",
+                "CachedTeam",
+                "impl CachedTeam",
+                "CachedTeam::load_from_db",
+                "CachedTeam::drop_team",
+                "CachedTeam::cached_fetch",
+                "CachedTeam::active_members",
+                "CachedMember",
+                "kv_def!(TeamKey)",
+                "impl TeamKey",
+                "TeamKey::new",
+            ]
+        ],
+        [("semantic", "impl TeamKey", None, None), ("semantic", "TeamKey::new", None, None)],
+    ]
+    first = upstream.git("rev-list", "--max-parents=0", "HEAD")
+    assert len(events(project, "--all", "--from", first)) == 5
+
+
+def test_history_selects_by_topic_rules_when_state_exists(project: Project) -> None:
+    project.upstream.move(TRACKED, "src/cache/team.rs")
+    project.upstream.commit("move")
+    project.ok("update")
+    selected = events(project)
+    names = {name for commit in selected for _, name, _, _ in commit}
+    assert "CachedTeam::active_members" not in names and "use" not in names
+    assert "CachedTeam::forget" in names
+
+
+def test_history_rejects_option_like_revisions(project: Project) -> None:
+    result = project.run("history", "--file", TRACKED, "--to", "--output=/tmp/x")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "svixsync: error: not a single revision: '--output=/tmp/x'"
+    ranged = project.run("history", "--file", TRACKED, "--from", "HEAD~1..HEAD")
+    assert ranged.exit_code == 2
+
+
+def test_blocks_json_lists_lines_selection_and_hashes(project: Project) -> None:
+    result = project.ok("blocks", "--all", "--format", "json")
+    rows = json.loads(result.stdout)
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["CachedTeam::forget"]["start_line"] == 21 and by_name["CachedTeam::forget"]["end_line"] == 24
+    assert by_name["CachedTeam::forget"]["selected"] is True
+    assert by_name["CachedTeam::active_members"]["selected"] is False
+    assert set(rows[0]) == {"path", "kind", "name", "start_line", "end_line", "selected", "sha256"}
+    selected_only = json.loads(project.ok("blocks", "--format", "json").stdout)
+    assert all(row["selected"] for row in selected_only)

@@ -1,0 +1,74 @@
+"""The dataset boundary: schema errors naming the line, and rewrites that keep every other byte."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from svixsync.dataset import content, parse, parse_line
+from svixsync.errors import FatalError
+
+THINK = "Reason « here »\nover two lines"
+
+
+def line(code: str = "fn a() {}", *, ensure_ascii: bool = False, spaced: bool = False) -> str:
+    document = json.loads(content("sys", "ask \u00e9", THINK, code))
+    if spaced:
+        return json.dumps(document, ensure_ascii=ensure_ascii, indent=None, separators=(" , ", " : "))
+    return json.dumps(document, ensure_ascii=ensure_ascii)
+
+
+@pytest.mark.parametrize("ensure_ascii", [False, True])
+@pytest.mark.parametrize("spaced", [False, True])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+def test_with_code_changes_only_the_code_and_keeps_the_escaping_style(
+    ensure_ascii: bool, spaced: bool, ending: str
+) -> None:
+    raw = line('fn a() { "é" }', ensure_ascii=ensure_ascii, spaced=spaced) + ending
+    example = parse_line(1, raw)
+    updated = example.with_code('fn b() {\n    "ü\\t" // 🚀\n}')
+    assert updated.code == 'fn b() {\n    "ü\\t" // 🚀\n}'
+    assert updated.raw.endswith(ending) and (updated.raw.endswith("\r\n") == (ending == "\r\n"))
+    prefix = raw[: example.code_start]
+    assert updated.raw.startswith(prefix)
+    assert (updated.user, updated.think, updated.system) == (example.user, example.think, example.system)
+    assert updated.raw.isascii() == ensure_ascii
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("\n", "1: blank line"),
+        ('{"type": "chatml",', "1:19: invalid JSON"),
+        ('{"type":"chatml","messages":[]}', "messages must be system, user, assistant"),
+        ('{"type":"chatml","messages":[{"role":"system","content":1}]}', "messages.0.content"),
+        ('{"type":"chatml","messages":[],"extra":1}', "extra"),
+        (
+            json.dumps(
+                {"type": "chatml", "messages": [{"role": r, "content": "x"} for r in ("user", "system", "assistant")]}
+            ),
+            "found user, system",
+        ),
+        (
+            json.dumps(
+                {"type": "chatml", "messages": [{"role": r, "content": "x"} for r in ("system", "user", "assistant")]}
+            ),
+            "<think>",
+        ),
+    ],
+)
+def test_bad_lines_are_named(raw: str, message: str) -> None:
+    with pytest.raises(FatalError, match=None) as caught:
+        parse("d.jsonl", (raw + "\n").encode())
+    assert str(caught.value).startswith("d.jsonl:1")
+    assert message in str(caught.value)
+
+
+def test_empty_non_utf8_and_duplicate_datasets_are_errors() -> None:
+    with pytest.raises(FatalError, match="empty"):
+        parse("d.jsonl", b"")
+    with pytest.raises(FatalError, match=r"d.jsonl:2: not valid UTF-8"):
+        parse("d.jsonl", (line() + "\n").encode() + b"\xff\n")
+    with pytest.raises(FatalError, match=r"d\.jsonl:2: duplicate of line 1"):
+        parse("d.jsonl", (line() + "\n" + line() + "\n").encode())
