@@ -73,9 +73,9 @@ def test_history_selects_by_topic_rules_when_state_exists(project: Project) -> N
 
 
 def test_history_rejects_option_like_revisions(project: Project) -> None:
-    result = project.run("history", "--file", TRACKED, "--to", "--output=/tmp/x")
+    result = project.run("history", "--file", TRACKED, "--to", "--output=report.txt")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "svixsync: error: not a single revision: '--output=/tmp/x'"
+    assert result.stderr.strip() == "svixsync: error: not a single revision: '--output=report.txt'"
     ranged = project.run("history", "--file", TRACKED, "--from", "HEAD~1..HEAD")
     assert ranged.exit_code == 2
 
