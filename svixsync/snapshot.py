@@ -21,8 +21,7 @@ class Snapshots:
             return []
         key = (blob, path)
         if key not in self._by_blob:
-            data = self.upstream.read(commit, path)
-            assert data is not None
+            data = self.upstream.read_blob(blob)
             if b"\0" in data[:8000]:
                 raise FatalError(f"{path} at {commit[:12]} is a binary file, not Rust source")
             try:

@@ -54,7 +54,6 @@ class Upstream:
             raise FatalError(f"upstream is not a git repository: {path}") from None
         self._git = git
         self.path = path
-        self._blobs: dict[tuple[str, str], bytes | None] = {}
 
     def resolve(self, rev: str) -> str:
         """The full sha of the commit ``rev`` names, or a FatalError saying why not."""
@@ -72,33 +71,24 @@ class Upstream:
     def is_shallow(self) -> bool:
         return Path(self._repo.git_dir, "shallow").exists()
 
-    def head(self) -> str:
-        return self.resolve("HEAD")
+    def blob_sha(self, commit: str, path: str) -> str | None:
+        """The blob sha of ``path`` at ``commit``, or None where the file does not exist there."""
+        try:
+            found = self._repo.commit(commit).tree / path
+        except KeyError:
+            return None
+        if found.type != "blob":
+            raise FatalError(f"{path} at {commit[:12]} is not a file")
+        return str(found.hexsha)
 
-    def read(self, commit: str, path: str) -> bytes | None:
-        """The bytes of ``path`` at ``commit``, or None where the file does not exist there."""
-        key = (commit, path)
-        if key not in self._blobs:
-            try:
-                blob = self._repo.commit(commit).tree / path
-            except KeyError:
-                self._blobs[key] = None
-            else:
-                if blob.type != "blob":
-                    raise FatalError(f"{path} at {commit[:12]} is not a file")
-                self._blobs[key] = blob.data_stream.read()
-        return self._blobs[key]
+    def read_blob(self, sha: str) -> bytes:
+        """The bytes of one blob, through GitPython's persistent `git cat-file --batch`."""
+        return bytes(self._repo.odb.stream(bytes.fromhex(sha)).read())
 
     def summary(self, commit: str) -> str:
         """Date and subject of a commit, for a person reading history."""
         found = self._repo.commit(commit)
         return f"{found.committed_datetime.date().isoformat()} {found.summary!s}"
-
-    def blob_sha(self, commit: str, path: str) -> str | None:
-        try:
-            return str((self._repo.commit(commit).tree / path).hexsha)
-        except KeyError:
-            return None
 
     def renames(self, old: str, new: str) -> dict[str, str | None]:
         """Paths changed between two commits: old path -> new path (None where deleted), renames detected."""
