@@ -82,6 +82,10 @@ class Config(_Strict):
             raise ValueError("the upstream URL must be https://")
         return url
 
+    def chosen(self, file: str | None) -> list[DatasetConfig]:
+        """The dataset named ``file``; without a name, every configured dataset."""
+        return [self.dataset(file)] if file or len(self.datasets) == 1 else list(self.datasets)
+
     def dataset(self, file: str | None) -> DatasetConfig:
         """The dataset named ``file``, or the only one configured."""
         if file is None:

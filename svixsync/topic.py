@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from svixsync.blocks import Block
-from svixsync.state import Topic, TopicRule
+from svixsync.state import Config, Topic, TopicRule
 
 
 def _matches(rule: TopicRule, block: Block) -> bool:
@@ -20,3 +20,15 @@ def selects(topic: Topic, block: Block) -> bool:
     return any(_matches(rule, block) for rule in topic.include) and not any(
         _matches(rule, block) for rule in topic.exclude
     )
+
+
+def topics_for(config: Config | None, path: str) -> list[Topic]:
+    """Topic rules of every configured dataset that tracks ``path``."""
+    return [entry.topic for entry in config.datasets if path in entry.tracked] if config else []
+
+
+def selected_by(topics: list[Topic], block: Block) -> bool:
+    """Selected by any of ``topics``; with no rules at all, every block but `use` counts."""
+    if not topics:
+        return block.kind != "use"
+    return any(selects(topic, block) for topic in topics)

@@ -10,7 +10,7 @@ from svixsync import state
 from svixsync.errors import FatalError
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
-from svixsync.topic import selects
+from svixsync.topic import selected_by, topics_for
 from svixsync.upstream import check_tracked_path
 
 
@@ -28,9 +28,9 @@ def run(project: Project, rev: str, paths: list[str], every: bool, output: str) 
     for path in paths:
         if upstream.blob_sha(commit, path) is None:
             raise FatalError(f"{path} does not exist at {commit[:12]}")
-        topics = [entry.topic for entry in config.datasets if path in entry.tracked] if config else []
+        topics = topics_for(config, path)
         for block in snapshots.file(commit, path):
-            selected = any(selects(topic, block) for topic in topics) if topics else block.kind != "use"
+            selected = selected_by(topics, block)
             if every or selected:
                 rows.append((block, selected))
     if output == "json":

@@ -12,11 +12,7 @@ from svixsync.project import Project
 
 
 def run(project: Project, rev: str | None, output: str, dataset: str | None) -> int:
-    project_config = project.config()
-    entries = (
-        [project_config.dataset(dataset)] if dataset or len(project_config.datasets) == 1 else (project_config.datasets)
-    )
-    reports = [evaluate(project, entry, rev).report for entry in entries]
+    reports = [evaluate(project, entry, rev).report for entry in project.config().chosen(dataset)]
     if reports and reports[0].target is None:
         click.echo(
             "svixsync: no upstream checkout at hand (--upstream or SVIXSYNC_UPSTREAM): "

@@ -10,13 +10,12 @@ from typing import Any
 import click
 
 from svixsync import state
-from svixsync.blocks import Block
 from svixsync.compare import Change, compare
 from svixsync.errors import FatalError
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
 from svixsync.state import Topic
-from svixsync.topic import selects
+from svixsync.topic import selected_by, topics_for
 from svixsync.upstream import check_tracked_path
 
 SLOW_SECONDS = 1.0
@@ -29,7 +28,9 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
     start_sha = upstream.resolve(start) if start else None
     if upstream.blob_sha(end_sha, path) is None:
         raise FatalError(f"{path} does not exist at {end_sha[:12]}")
-    topics = _topics(project, path)
+    topics = topics_for(state.read_config_if_any(project.state), path)
+    if not topics:
+        click.echo("svixsync: no topic rules for this file: every block counts as selected", err=True)
     snapshots = Snapshots(upstream)
     commits = upstream.file_history(path, start_sha, end_sha)
     began = time.monotonic()
@@ -62,21 +63,9 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
     return 0
 
 
-def _topics(project: Project, path: str) -> list[Topic] | None:
-    """Topic rules of the datasets tracking ``path``; None (every block counts) where there are none."""
-    config = state.read_config_if_any(project.state)
-    topics = [entry.topic for entry in config.datasets if path in entry.tracked] if config else []
-    if not topics:
-        click.echo("svixsync: no topic rules for this file: every block counts as selected", err=True)
-        return None
-    return topics
-
-
-def _selected(topics: list[Topic] | None, change: Change) -> bool:
-    candidates: list[Block] = [block for block in (change.old, change.new) if block is not None]
-    if topics is None:
-        return all(block.kind != "use" for block in candidates)
-    return any(selects(topic, block) for topic in topics for block in candidates)
+def _selected(topics: list[Topic], change: Change) -> bool:
+    """A change is selected where the block before or after it is."""
+    return any(selected_by(topics, block) for block in (change.old, change.new) if block is not None)
 
 
 def _event(change: Change) -> dict[str, Any]:

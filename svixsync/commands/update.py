@@ -15,7 +15,7 @@ from svixsync.state import Lock
 
 def run(project: Project, rev: str | None, dry_run: bool, force: bool, dataset: str | None) -> int:
     config = project.config()
-    entries = [config.dataset(dataset)] if dataset or len(config.datasets) == 1 else config.datasets
+    entries = config.chosen(dataset)
     with transaction.exclusive(project.state):
         project.recover()
         files: dict[Path, bytes] = {}
