@@ -18,7 +18,6 @@ from svixsync.upstream import Upstream
 @dataclass(frozen=True)
 class Evaluation:
     report: sync.Report
-    lock: Lock
     tracked: list[str]  # the tracked paths at the target (files may have moved)
 
 
@@ -48,7 +47,7 @@ def evaluate(
     lock = read_lock(project.state, entry)
     upstream = project.upstream() if need_upstream else project.upstream_if_any()
     if upstream is None:
-        return Evaluation(sync.offline(examples, lock, force=force), lock, entry.tracked)
+        return Evaluation(sync.offline(examples, lock, force=force), entry.tracked)
     pin = resolve_pin(upstream, lock)
     target = upstream.resolve(rev or "HEAD")
     renames = upstream.renames(pin, target) if pin != target else {}
@@ -60,4 +59,4 @@ def evaluate(
     changes = compare(old, new, moves)
     selected = [block for block in new if selects(entry.topic, block)]
     report = sync.plan(examples, lock, changes, new, target, selected, force=force)
-    return Evaluation(report, lock, tracked)
+    return Evaluation(report, tracked)

@@ -10,6 +10,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from svixsync.errors import FatalError
+from svixsync.fingerprint import Fingerprint
 from svixsync.upstream import check_tracked_path
 
 CONFIG_FILE = "config.json"
@@ -113,6 +114,10 @@ class BlockRef(_Strict):
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.path, self.kind, self.name)
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        return Fingerprint(self.sha256, self.tokens, self.words)
 
 
 class Review(_Strict):

@@ -9,7 +9,7 @@ from svixsync.blocks import Block
 from svixsync.compare import Change, ChangeClass
 from svixsync.dataset import Example
 from svixsync.errors import FatalError
-from svixsync.fingerprint import Fingerprint, sha256
+from svixsync.fingerprint import sha256
 from svixsync.state import BlockRef, ExampleLock, Lock, Review
 
 Status = Literal["fresh", "refreshed", "stale", "removed"]
@@ -166,19 +166,16 @@ def _follow(
     ref: BlockRef, by_old_key: dict[tuple[str, str, str], Change], at_target: dict[tuple[str, str, str], Block]
 ) -> BlockState:
     change = by_old_key.get(ref.key)
-    if change is not None:
-        if change.new is None:
-            return BlockState(ref, "removed", None)
-        content = Fingerprint(ref.sha256, ref.tokens, ref.words).change_to(change.new.fingerprint)
-        kind = change.change if change.change in ("renamed", "moved") else content
-        if change.change == "moved" and content == "semantic":
-            kind = "semantic"
-        return BlockState(ref, kind, change.new, change.old_name, change.old_path)
-    new = at_target.get(ref.key)
+    new = change.new if change is not None else at_target.get(ref.key)
     if new is None:
         return BlockState(ref, "removed", None)
-    # The recorded fingerprint decides: it is what the dataset holds, whatever the pin's blob says.
-    return BlockState(ref, Fingerprint(ref.sha256, ref.tokens, ref.words).change_to(new.fingerprint), new)
+    # The recorded fingerprint decides content changes: it is what the dataset holds, whatever the pin's blob says.
+    content = ref.fingerprint.change_to(new.fingerprint)
+    if change is None:
+        return BlockState(ref, content, new)
+    # A rename is always reported as one; a move only where the block kept its meaning.
+    structural = change.change == "renamed" or (change.change == "moved" and content != "semantic")
+    return BlockState(ref, change.change if structural else content, new, change.old_name, change.old_path)
 
 
 def _example_state(example: Example, entry: ExampleLock, blocks: list[BlockState], target: str) -> ExampleState:
