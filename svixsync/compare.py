@@ -31,6 +31,18 @@ class Change:
         return block
 
     @property
+    def path(self) -> str:
+        return self.block.path
+
+    @property
+    def kind(self) -> str:
+        return self.block.kind
+
+    @property
+    def name(self) -> str:
+        return self.block.name
+
+    @property
     def old_name(self) -> str | None:
         return self.old.name if self.change == "renamed" and self.old else None
 

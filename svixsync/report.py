@@ -3,35 +3,53 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
-from svixsync.sync import BlockState, ExampleState, Report
+from svixsync.sync import ExampleState, Report, Status
 
-STATUSES = ("fresh", "refreshed", "stale", "removed")
+STATUSES: tuple[Status, ...] = ("fresh", "refreshed", "stale", "removed")
 MARKER = "<!-- svixsync-report -->"
 UPSTREAM_COMMIT = "https://github.com/svix/svix-webhooks/commit/"
 
 
-def _event(state: BlockState) -> dict[str, Any]:
+class Event(Protocol):
+    """What a block event says: a change of `history` or a covered block's state in `check`."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def change(self) -> str | None: ...
+    @property
+    def old_name(self) -> str | None: ...
+    @property
+    def old_path(self) -> str | None: ...
+
+
+def event(item: Event) -> dict[str, Any]:
+    """One block event as contract §5 spells it."""
     return {
-        "path": state.path,
-        "kind": state.kind,
-        "name": state.name,
-        "change": state.change,
-        "old_name": state.old_name,
-        "old_path": state.old_path,
+        "path": item.path,
+        "kind": item.kind,
+        "name": item.name,
+        "change": item.change,
+        "old_name": item.old_name,
+        "old_path": item.old_path,
     }
 
 
 def as_json(report: Report) -> dict[str, Any]:
     """The object of contract §5."""
-    summary = {status: report.count(status) for status in STATUSES}  # type: ignore[arg-type]
+    summary: dict[str, int] = {status: report.count(status) for status in STATUSES}
     summary["uncovered"] = len(report.uncovered)
     return {
         "pinned": report.pinned,
         "target": report.target,
         "examples": [
-            {"line": state.example.number, "status": state.status, "blocks": [_event(b) for b in state.blocks]}
+            {"line": state.example.number, "status": state.status, "blocks": [event(b) for b in state.blocks]}
             for state in report.examples
         ],
         "uncovered": [{"path": b.path, "kind": b.kind, "name": b.name} for b in report.uncovered],
@@ -40,7 +58,7 @@ def as_json(report: Report) -> dict[str, Any]:
 
 
 def summary_line(report: Report) -> str:
-    counts = [f"{report.count(status)} {status}" for status in STATUSES]  # type: ignore[arg-type]
+    counts = [f"{report.count(status)} {status}" for status in STATUSES]
     counts.append(f"{len(report.uncovered)} uncovered")
     return ", ".join(counts)
 

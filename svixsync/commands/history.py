@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Any
 
 import click
 
@@ -13,6 +12,7 @@ from svixsync import state
 from svixsync.compare import Change, compare
 from svixsync.errors import FatalError
 from svixsync.project import Project
+from svixsync.report import event
 from svixsync.snapshot import Snapshots
 from svixsync.state import Topic
 from svixsync.topic import selected_by, topics_for
@@ -49,7 +49,7 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
         document = {
             "path": path,
             "commits": [
-                {"commit": commit, "events": [_event(change) for change in changes]} for commit, changes in entries
+                {"commit": commit, "events": [event(change) for change in changes]} for commit, changes in entries
             ],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -59,22 +59,10 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
             for change in changes:
                 extra = f" (was {change.old_name})" if change.old_name else ""
                 extra += f" (was in {change.old_path})" if change.old_path else ""
-                click.echo(f"  {change.change:<9} {change.block.kind} {change.block.name}{extra}")
+                click.echo(f"  {change.change:<9} {change.kind} {change.name}{extra}")
     return 0
 
 
 def _selected(topics: list[Topic], change: Change) -> bool:
     """A change is selected where the block before or after it is."""
     return any(selected_by(topics, block) for block in (change.old, change.new) if block is not None)
-
-
-def _event(change: Change) -> dict[str, Any]:
-    block = change.block
-    return {
-        "path": block.path,
-        "kind": block.kind,
-        "name": block.name,
-        "change": change.change,
-        "old_name": change.old_name,
-        "old_path": change.old_path,
-    }
