@@ -6,12 +6,7 @@ import pytest
 
 from svixsync.blocks import Block, extract
 from svixsync.compare import RENAME_SIMILARITY, compare, similarity
-from tests.rust_source import TEAM_RS
-
-FORGET = (
-    "    pub async fn forget(cache: &Cache, id: &str) -> Result<()> {\n"
-    "        cache.delete(&TeamKey::new(id)).await\n    }"
-)
+from tests.rust_source import EVICT_ALL, FORGET, TEAM_RS
 
 
 def block(source: str, name: str) -> Block:
@@ -50,12 +45,7 @@ def test_rename_with_doc_edit_is_still_a_rename() -> None:
 
 
 def test_near_miss_same_signature_other_body_is_removed_and_added() -> None:
-    other = (
-        "    pub async fn evict_all(cache: &Cache, ids: &[String]) -> Result<()> {\n"
-        "        for id in ids {\n            cache.delete(&TeamKey::new(id)).await?;\n        }\n"
-        "        Ok(())\n    }"
-    )
-    changed = TEAM_RS.replace(FORGET, other)
+    changed = TEAM_RS.replace(FORGET, EVICT_ALL)
     score = similarity(block(TEAM_RS, "CachedTeam::forget"), block(changed, "CachedTeam::evict_all"))
     assert 0.7 < score < RENAME_SIMILARITY  # close, and still not a rename
     result = classes(TEAM_RS, changed)

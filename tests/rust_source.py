@@ -67,6 +67,17 @@ mod tests {
 }
 """
 
+# The `forget` fn of TEAM_RS, and a near miss of a rename of it: same signature shape, another body.
+FORGET = (
+    "    pub async fn forget(cache: &Cache, id: &str) -> Result<()> {\n"
+    "        cache.delete(&TeamKey::new(id)).await\n    }"
+)
+EVICT_ALL = (
+    "    pub async fn evict_all(cache: &Cache, ids: &[String]) -> Result<()> {\n"
+    "        for id in ids {\n            cache.delete(&TeamKey::new(id)).await?;\n        }\n"
+    "        Ok(())\n    }"
+)
+
 TOPIC = {
     "include": [
         {"kind": "^struct$", "name": "^Cached"},

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.conftest import TRACKED, GitRepo, Project
-from tests.rust_source import TEAM_RS
+from tests.rust_source import EVICT_ALL, FORGET, TEAM_RS
 
 
 def examples(project: Project) -> list[dict[str, object]]:
@@ -152,14 +152,7 @@ def test_deleted_block_is_removed_and_its_line_left_as_it_is(project: Project) -
 
 def test_near_miss_rename_stays_removed_and_added(project: Project) -> None:
     """Same signature shape, another body: not a rename (see compare.RENAME_SIMILARITY)."""
-    project.upstream.edit(
-        TRACKED,
-        "    pub async fn forget(cache: &Cache, id: &str) -> Result<()> {\n"
-        "        cache.delete(&TeamKey::new(id)).await\n    }",
-        "    pub async fn evict_all(cache: &Cache, ids: &[String]) -> Result<()> {\n"
-        "        for id in ids {\n            cache.delete(&TeamKey::new(id)).await?;\n        }\n"
-        "        Ok(())\n    }",
-    )
+    project.upstream.edit(TRACKED, FORGET, EVICT_ALL)
     project.upstream.commit("bulk eviction")
     document = project.check_json(code=1)
     assert changed(document) == [(2, "removed", "CachedTeam::forget", "removed", None, None)]
