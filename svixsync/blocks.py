@@ -42,6 +42,7 @@ TRAILING_COMMA_LISTS = frozenset(
     }
 )
 CLOSERS = frozenset({")", "]", "}", ">"})
+BODIES = frozenset({"function_item", "closure_expression"})
 WHITESPACE = re.compile(r"\s+")
 COMMENT_MARKERS = re.compile(r"^(//+!?|/\*+!?)|\*+/$")
 
@@ -254,15 +255,7 @@ class _Extractor:
             children = children[1:-1]
         if node.type == "match_arm":
             children = [child for child in children if child.type != ","]
-        if (
-            node.type == "block"
-            and node.parent is not None
-            and node.parent.type
-            in (
-                "function_item",
-                "closure_expression",
-            )
-        ):
+        if node.type == "block" and node.parent is not None and node.parent.type in BODIES:
             children = self._without_tail_return(children)
         for child in children:
             self._collect_tokens(child, tokens)
