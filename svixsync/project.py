@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +37,15 @@ class Project:
         path = upstream_from(self.upstream_option)
         return Upstream(path) if path is not None else None
 
-    def recover(self) -> None:
-        """Finish or undo an update that a crash interrupted, before anything reads the files."""
-        if self.state.is_dir():
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writer lock, with an update a crash interrupted finished or undone first.
+
+        Read the configuration, the lock and the dataset inside this block, never before: until recovery has run
+        they may be half old, half new.
+        """
+        with transaction.exclusive(self.state):
             message = transaction.recover(self.root, self.state)
             if message:
                 print(f"svixsync: {message}", file=sys.stderr)
+            yield

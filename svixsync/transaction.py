@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import json
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,17 @@ JOURNAL = ".svixsync-journal.json"
 LOCK = ".svixsync.lock"
 SUFFIX = ".svixsync-new"
 LOCK_WAIT_SECONDS = 3.0
+# Test hook: with SVIXSYNC_CRASH_AT=N the process SIGKILLs itself at its Nth durable step (write, fsync, rename,
+# unlink), so the tests can stop an update at every point of a commit and of its recovery.
+CRASH_AT = "SVIXSYNC_CRASH_AT"
+_steps = 0
+
+
+def _step() -> None:
+    global _steps
+    _steps += 1
+    if os.environ.get(CRASH_AT) == str(_steps):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -24,13 +36,16 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+    _step()
 
 
 def _write_synced(path: Path, data: bytes) -> None:
     with path.open("wb") as handle:
         handle.write(data)
         handle.flush()
+        _step()
         os.fsync(handle.fileno())
+    _step()
 
 
 def _pending(path: Path) -> Path:
@@ -47,9 +62,12 @@ def commit(root: Path, state: Path, files: dict[Path, bytes]) -> None:
     folders = {path.parent for path in changed} | {state}
     for folder in folders:
         _fsync_dir(folder)
-    # From the moment the journal exists, the new pair is complete on disk: recovery rolls forward.
+    # From the moment the journal exists, the new pair is complete on disk: recovery rolls forward. The journal
+    # itself appears by a rename, so it is either absent or whole.
     journal = {"files": sorted(str(path.relative_to(root)) for path in changed)}
-    _write_synced(state / JOURNAL, json.dumps(journal).encode())
+    _write_synced(_pending(state / JOURNAL), json.dumps(journal).encode())
+    _pending(state / JOURNAL).replace(state / JOURNAL)
+    _step()
     _fsync_dir(state)
     _finish(root, state)
 
@@ -60,23 +78,30 @@ def _finish(root: Path, state: Path) -> None:
         path = root / name
         if _pending(path).exists():
             _pending(path).replace(path)
+            _step()
             _fsync_dir(path.parent)
     (state / JOURNAL).unlink()
+    _step()
     _fsync_dir(state)
 
 
+def interrupted(root: Path, state: Path) -> bool:
+    """Whether a crashed write left a journal or unfinished files behind."""
+    return (state / JOURNAL).exists() or any(root.glob("*" + SUFFIX)) or any(state.glob("*" + SUFFIX))
+
+
 def recover(root: Path, state: Path) -> str | None:
-    """Complete an update a crash interrupted, or drop its unfinished leftovers; say which."""
+    """Complete a write a crash interrupted, or drop its unfinished leftovers; say which."""
     if (state / JOURNAL).exists():
         try:
             _finish(root, state)
         except (ValueError, KeyError, TypeError):
             raise FatalError(f"state/{JOURNAL} is unreadable; remove it and check the dataset by hand") from None
-        return "completed an interrupted update"
+        return "completed an interrupted write"
     leftovers = [*root.glob("*" + SUFFIX), *state.glob("*" + SUFFIX)]
     for leftover in leftovers:
         leftover.unlink()
-    return "rolled back an interrupted update" if leftovers else None
+    return "rolled back an interrupted write" if leftovers else None
 
 
 @contextlib.contextmanager

@@ -12,9 +12,8 @@ from svixsync.sync import check_alignment, verify_code
 
 
 def run(project: Project, lines: list[int], keep_prose: bool, dataset: str | None) -> int:
-    entry = project.config().dataset(dataset)
-    with transaction.exclusive(project.state):
-        project.recover()
+    with project.writing():
+        entry = project.config().dataset(dataset)
         examples = load_examples(project, entry)
         lock = state.read_lock(project.state, entry)
         check_alignment(examples, lock)

@@ -14,12 +14,11 @@ from svixsync.sync import check_alignment, code_of, ref_of
 
 
 def run(project: Project, names: list[str], user: str, think: str, name: str | None) -> int:
-    entry = state.read_config(project.state).dataset(name)
     user, think = user.strip("\n"), think.strip("\n")
     if not user.strip() or not think.strip():
         raise FatalError("the request and the reasoning must both be written")
-    with transaction.exclusive(project.state):
-        project.recover()
+    with project.writing():
+        entry = project.config().dataset(name)
         path = project.root / entry.file
         examples = load_examples(project, entry) if path.exists() and path.stat().st_size else []
         lock = state.read_lock(project.state, entry)

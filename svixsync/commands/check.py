@@ -7,11 +7,18 @@ import sys
 import click
 
 from svixsync import report as render
+from svixsync import transaction
+from svixsync.errors import FatalError
 from svixsync.evaluate import evaluate
 from svixsync.project import Project
 
 
 def run(project: Project, rev: str | None, output: str, dataset: str | None) -> int:
+    if transaction.interrupted(project.root, project.state):
+        raise FatalError(
+            "svixsync was stopped in the middle of a write; run the writing command again "
+            "(update, ack, add or init finish or undo it first), then check"
+        )
     reports = [evaluate(project, entry, rev).report for entry in project.config().chosen(dataset)]
     if reports and reports[0].target is None:
         click.echo(

@@ -29,9 +29,8 @@ def run(
     tracked: list[str],
     topic_file: str | None,
 ) -> int:
-    config, entry = _configure(project, name, system_prompt, tracked, topic_file)
-    with transaction.exclusive(project.state):
-        project.recover()
+    with project.writing():
+        config, entry = _configure(project, name, system_prompt, tracked, topic_file)
         upstream = project.upstream()
         previous = _previous_lock(project, entry)
         pin = upstream.resolve(rev or (previous.pinned if previous else "HEAD"))

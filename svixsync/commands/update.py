@@ -14,10 +14,9 @@ from svixsync.state import Lock
 
 
 def run(project: Project, rev: str | None, dry_run: bool, force: bool, dataset: str | None) -> int:
-    config = project.config()
-    entries = config.chosen(dataset)
-    with transaction.exclusive(project.state):
-        project.recover()
+    with project.writing():
+        config = project.config()
+        entries = config.chosen(dataset)
         files: dict[Path, bytes] = {}
         reports = []
         datasets = list(config.datasets)
