@@ -34,9 +34,11 @@ def resolve_pin(upstream: Upstream, lock: Lock) -> str:
     try:
         return upstream.resolve(lock.pinned)
     except FatalError:
+        if upstream.is_shallow():
+            raise  # says to fetch more history
         raise FatalError(
-            f"pinned commit {lock.pinned} is not in {upstream.path} (a shallow clone, or history rewritten "
-            "by a force-push?); fetch it, or re-pin with `svixsync init --rev REV`"
+            f"pinned commit {lock.pinned} is not in {upstream.path} (not fetched, or history rewritten by a "
+            "force-push?); fetch it, or re-pin with `svixsync init --rev REV` and review every example"
         ) from None
 
 

@@ -6,6 +6,9 @@ from svixsync.blocks import Block, extract
 from svixsync.errors import FatalError
 from svixsync.upstream import Upstream
 
+# Far above any hand-written Rust file (message_app.rs is about 10 KB); a bigger one is generated or a mistake.
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+
 
 class Snapshots:
     """Block lists by (commit, path); a blob seen again under another commit is not parsed again."""
@@ -21,6 +24,12 @@ class Snapshots:
             return []
         key = (blob, path)
         if key not in self._by_blob:
+            size = self.upstream.blob_size(blob)
+            if size > MAX_SOURCE_BYTES:
+                raise FatalError(
+                    f"{path} at {commit[:12]} is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit "
+                    "for a tracked Rust file"
+                )
             data = self.upstream.read_blob(blob)
             if b"\0" in data[:8000]:
                 raise FatalError(f"{path} at {commit[:12]} is a binary file, not Rust source")

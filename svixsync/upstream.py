@@ -81,6 +81,9 @@ class Upstream:
             raise FatalError(f"{path} at {commit[:12]} is not a file")
         return str(found.hexsha)
 
+    def blob_size(self, sha: str) -> int:
+        return int(self._repo.odb.info(bytes.fromhex(sha)).size)
+
     def read_blob(self, sha: str) -> bytes:
         """The bytes of one blob, through GitPython's persistent `git cat-file --batch`."""
         return bytes(self._repo.odb.stream(bytes.fromhex(sha)).read())

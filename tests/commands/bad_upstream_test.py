@@ -1,0 +1,77 @@
+"""Upstream and state/ that svixsync cannot trust: one line on stderr, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import fcntl
+import threading
+from pathlib import Path
+
+import pytest
+
+from svixsync.snapshot import MAX_SOURCE_BYTES
+from tests.commands.errors_test import assert_refused
+from tests.conftest import TRACKED, GitRepo, Project
+
+
+def test_shallow_clone_lacking_the_pin_says_to_fetch_more(project: Project, tmp_path: Path) -> None:
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("second")
+    shallow = tmp_path / "shallow"
+    GitRepo(tmp_path / "unused").git("clone", "-q", "--depth", "1", f"file://{project.upstream.path}", str(shallow))
+    project.upstream = GitRepo.__new__(GitRepo)
+    project.upstream.path = shallow
+    assert_refused(project, "update", message="is not in the shallow clone")
+    assert_refused(project, "check", message="git fetch --unshallow")
+
+
+def test_pin_gone_after_a_force_push_says_how_to_repin(project: Project) -> None:
+    repo = project.upstream
+    repo.git("checkout", "-q", "--orphan", "rewritten")
+    repo.commit("history rewritten")
+    repo.git("branch", "-D", "main")
+    repo.git("reflog", "expire", "--expire=now", "--all")
+    repo.git("gc", "-q", "--prune=now")
+    assert_refused(project, "update", message="re-pin with `svixsync init --rev REV`")
+
+
+@pytest.mark.parametrize("path", ["../outside.rs", "/etc/passwd", "src/../../x.rs", "-x.rs"])
+def test_tracked_path_escaping_the_repository(project: Project, path: str) -> None:
+    assert_refused(project, "init", "--tracked", path, message="tracked path must be relative and inside")
+    assert_refused(project, "history", "--file", path, message="tracked path must be relative and inside")
+    config = project.root / "state" / "config.json"
+    config.write_text(config.read_text().replace(f'"{TRACKED}"', f'"{path}"'))
+    assert_refused(project, "check", message="broken state/config.json")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"fn ok() {}\n\0\0\0binary\n", "is a binary file, not Rust source"),
+        (b"// generated\n" + b"const X: u8 = 0;\n" * (MAX_SOURCE_BYTES // 17 + 1), "-byte limit"),
+        (b"pub fn broken( {\n    let = ;\n}\n", "Rust syntax error near line 1"),
+    ],
+    ids=["binary", "huge", "syntax-error"],
+)
+def test_tracked_file_that_is_not_rust_source(project: Project, content: bytes, message: str) -> None:
+    (project.upstream.path / TRACKED).write_bytes(content)
+    project.upstream.commit("not rust any more")
+    assert_refused(project, "update", message=message)
+    assert_refused(project, "check", message=message)
+
+
+@pytest.mark.parametrize("nonsense", ["", "[]", "{", '{"upstream": "http://example.com/x", "datasets": []}'])
+def test_state_config_edited_into_nonsense(project: Project, nonsense: str) -> None:
+    (project.root / "state" / "config.json").write_text(nonsense)
+    assert_refused(project, "update", message="broken state/config.json")
+
+
+def test_second_writer_waits_then_fails_or_proceeds(project: Project) -> None:
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("second")
+    with (project.root / "state" / ".svixsync.lock").open("a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        assert_refused(project, "update", message="another svixsync is writing this dataset")
+        threading.Timer(1.0, fcntl.flock, (held.fileno(), fcntl.LOCK_UN)).start()
+        result = project.run("update")
+    assert result.exit_code == 0, result.stderr
+    assert "pinned" in result.stdout
