@@ -48,9 +48,9 @@ class GitRepo:
         assert old in text, old
         self.write(relative, text.replace(old, new, 1))
 
-    def commit(self, message: str) -> str:
+    def commit(self, message: str, allow_empty: bool = False) -> str:
         self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
+        self.git("commit", "-q", "-m", message, *(["--allow-empty"] if allow_empty else []))
         return self.git("rev-parse", "HEAD")
 
 
