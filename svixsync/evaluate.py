@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from svixsync import dataset, sync
 from svixsync.compare import compare
@@ -61,4 +61,22 @@ def evaluate(
     changes = compare(old, new, moves)
     selected = [block for block in new if selects(entry.topic, block)]
     report = sync.plan(examples, lock, changes, new, target, selected, force=force)
-    return Evaluation(report, tracked)
+    return Evaluation(_with_code_before_flags(report, upstream, snapshots), tracked)
+
+
+def _with_code_before_flags(report: sync.Report, upstream: Upstream, snapshots: Snapshots) -> sync.Report:
+    """Attach, to each example flagged by an earlier update, its code as it was before that update."""
+    states = []
+    for state in report.examples:
+        review = state.lock.review
+        if review is None or review.since is None or any(block.change for block in state.blocks):
+            states.append(state)
+            continue
+        paths = sorted({f.old_path or f.path for f in review.changes} | {ref.path for ref in state.lock.blocks})
+        try:
+            at_since = snapshots.files(upstream.resolve(review.since), paths)
+        except FatalError:  # not fetched, rewritten or unparseable: reports say why without the old code
+            states.append(state)
+            continue
+        states.append(replace(state, before=sync.code_before_flag(state, at_since)))
+    return replace(report, examples=states)

@@ -48,7 +48,7 @@ def workflow_commands(report: Report) -> list[str]:
     return out
 
 
-def emit(reports: list[Report]) -> None:
+def emit(reports: list[Report], upstream_url: str) -> None:
     for report in reports:
         for line in workflow_commands(report):
             click.echo(line)
@@ -57,4 +57,4 @@ def emit(reports: list[Report]) -> None:
         from svixsync import markdown
 
         with Path(summary).open("a", encoding="utf-8") as handle:
-            handle.write(markdown.comment(reports) + "\n")
+            handle.write(markdown.comment(reports, upstream_url) + "\n")

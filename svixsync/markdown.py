@@ -1,103 +1,201 @@
-"""`check --format markdown`: a sticky PR comment body that stays well-formed whatever the code holds."""
+"""`check --format markdown`: the sticky PR comment, well-formed whatever upstream code holds.
+
+Everything that comes from upstream or from the dataset is escaped for where it lands: backslash escapes in text,
+backtick runs longer than any inside for code spans and fences, HTML escapes inside `<summary>`. The comment stays
+under GitHub's limit by leaving out whole sections, never by cutting one.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, field
 
-from svixsync.report import MARKER, UPSTREAM_COMMIT, summary_line
-from svixsync.sync import ExampleState, Report
+from svixsync.report import MARKER, summary_line
+from svixsync.sync import BlockState, ExampleState, Report
 
-LIMIT = 65_536
+LIMIT = 65_536  # GitHub's limit on a comment body, in characters (counted here as UTF-16 code units, to be safe)
 BACKTICKS = re.compile(r"`+")
+# What can start markup or HTML inside a line on GitHub ($ is its math); the rest of punctuation is left readable.
+MARKUP = frozenset("\\`*_[]()<>|~!&$")
+WORDS_OF_REQUEST = 12
+ADVICE = (
+    "**stale**: the code's meaning changed; re-author the request and the reasoning, then `svixsync ack LINE`. "
+    "**removed**: a quoted block is gone; re-author the example with `svixsync add`, or delete the line. "
+    "**refreshed**: nothing to write; `svixsync update` rewrites the code and the prose stays true."
+)
+CHANGE_WORDS = {
+    "cosmetic": "layout only",
+    "doc": "comments only",
+    "semantic": "meaning changed",
+    "moved": "moved",
+    "removed": "gone upstream",
+}
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def fence(body: str, info: str = "") -> str:
-    """A code fence longer than any backtick run inside ``body``."""
+    """A code fence longer than any backtick run inside ``body``, so nothing inside can close it."""
     longest = max((len(run) for run in BACKTICKS.findall(body)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{info}\n{body}\n{ticks}"
 
 
-def cell(text: str) -> str:
-    """Text safe inside a table cell: no pipes, no newlines, no HTML."""
-    return html.escape(" ".join(text.split())).replace("|", "&#124;")
+def text(value: str) -> str:
+    """Plain text on one line, backslash-escaped wherever a character could start markup or HTML."""
+    return "".join("\\" + char if char in MARKUP else char for char in " ".join(value.split()))
 
 
-def _commit(sha: str | None) -> str:
-    return f"[`{sha[:12]}`]({UPSTREAM_COMMIT}{sha})" if sha else "no upstream checkout"
+def code(value: str, in_table: bool = True) -> str:
+    """An inline code span holding ``value`` exactly (whitespace collapsed), whatever backticks it contains."""
+    value = " ".join(value.split())
+    longest = max((len(run) for run in BACKTICKS.findall(value)), default=0)
+    ticks = "`" * (longest + 1)
+    padded = f" {value} " if value.startswith("`") or value.endswith("`") else value
+    if in_table:
+        padded = padded.replace("|", "\\|")  # GFM splits cells before it reads code spans
+    return f"{ticks}{padded}{ticks}"
 
 
-def _diff(state: ExampleState) -> str:
+def _link(url: str, sha: str | None) -> str:
+    return f"[{code(sha[:12])}]({url}/commit/{sha})" if sha else "no upstream checkout"
+
+
+def _why(block: BlockState) -> str:
+    assert block.change is not None
+    if block.change == "renamed":
+        return f"renamed from {code(block.old_name or '')}"
+    words = CHANGE_WORDS.get(block.change, block.change)
+    return f"{words}, was in {code(block.old_path)}" if block.old_path else f"{words} ({block.change})"
+
+
+def _row(state: ExampleState, url: str) -> str:
+    changed = [block for block in state.blocks if block.change is not None]
+    review = state.lock.review
+    if changed:
+        names = ", ".join(code(block.name) for block in changed)
+        why = "; ".join(_why(block) for block in changed)
+    elif review is not None:
+        flags = review.changes
+        names = ", ".join(code(flag.name) for flag in flags) or ", ".join(code(b.name) for b in state.blocks[1:])
+        what = "; ".join(
+            f"renamed from {code(flag.old_name or '')}" if flag.change == "renamed" else text(flag.change)
+            for flag in flags
+        )
+        why = f"flagged by the update to {_link(url, review.flagged_at)}" + (f": {what}" if what else "")
+    else:
+        names, why = "", ""
+    words = state.example.user.split()
+    request = text(" ".join(words[:WORDS_OF_REQUEST])) + ("…" if len(words) > WORDS_OF_REQUEST else "")
+    return f"| {state.example.number} | **{state.status}** | {names} | {why} | {request} |"
+
+
+def diff(old: str, new: str, context: int = 3) -> str:
+    """A line diff (diff-match-patch, line mode): changed lines with ``context`` lines around them, and a
+    `@@ N unchanged lines @@` marker for each run left out."""
     import diff_match_patch
 
-    old = state.example.code
-    new = state.code if state.code is not None else old
     engine = diff_match_patch.diff_match_patch()
     chars_old, chars_new, lines = engine.diff_linesToChars(old + "\n", new + "\n")
     diffs = engine.diff_main(chars_old, chars_new, False)
     engine.diff_charsToLines(diffs, lines)
+    marked = [
+        ({-1: "-", 0: " ", 1: "+"}[operation] + line, operation != 0)
+        for operation, chunk in diffs
+        for line in chunk.splitlines()
+    ]
+    changed = [index for index, (_, is_change) in enumerate(marked) if is_change]
+    keep = {near for index in changed for near in range(index - context, index + context + 1)}
     out: list[str] = []
-    for operation, text in diffs:
-        sign = {-1: "-", 0: " ", 1: "+"}[operation]
-        out.extend(sign + line for line in text.splitlines())
+    skipped = 0
+    for index, (line, _) in enumerate(marked):
+        if index in keep:
+            if skipped:
+                out.append(f"@@ {skipped} unchanged line{'s' if skipped != 1 else ''} @@")
+                skipped = 0
+            out.append(line)
+        else:
+            skipped += 1
+    if skipped:
+        out.append(f"@@ {skipped} unchanged line{'s' if skipped != 1 else ''} @@")
     return "\n".join(out)
 
 
-def _section(report: Report) -> tuple[str, list[str]]:
-    head = [
-        f"**{cell(report.dataset)}**: {summary_line(report)} — pinned {_commit(report.pinned)} → "
-        f"{_commit(report.target)}",
-        "",
-    ]
-    stale = [state for state in report.examples if state.status != "fresh"]
-    if stale:
-        head += ["| line | status | blocks | change | request |", "|---|---|---|---|---|"]
-        for state in stale:
-            changed = [b for b in state.blocks if b.change is not None] or state.blocks[1:]
-            head.append(
-                f"| {state.example.number} | {state.status} | "
-                f"{cell(', '.join(b.name for b in changed))} | "
-                f"{cell(', '.join(b.change or 'flagged earlier' for b in changed))} | "
-                f"{cell(' '.join(state.example.user.split()[:12]))}… |"
-            )
-        head.append("")
-    if report.uncovered:
-        head.append("Blocks no example covers:")
-        head += [f"- {cell(b.kind)} {cell(b.name)} ({cell(b.path)}:{b.start_line})" for b in report.uncovered]
-        head.append("")
-    details = [
-        "\n".join(
-            [
-                f"<details><summary>line {state.example.number}: code change</summary>",
-                "",
-                fence(_diff(state), "diff"),
-                "",
-                "</details>",
-            ]
-        )
-        for state in report.examples
-        if state.status == "stale" and state.code is not None
-    ]
-    return "\n".join(head), details
+def _details(state: ExampleState) -> str | None:
+    """The collapsed code change of a stale example, or None where there is no code to compare."""
+    if state.status != "stale":
+        return None
+    if state.code is not None:
+        old, new, when = state.example.code, state.code, "upstream now"
+    elif state.before is not None:
+        old, new, when = state.before, state.example.code, "the flagging update"
+    else:
+        return None
+    summary = html.escape(f"line {state.example.number}: code change ({when})")
+    return "\n".join([f"<details><summary>{summary}</summary>", "", fence(diff(old, new), "diff"), "", "</details>"])
 
 
-def comment(reports: list[Report]) -> str:
-    """The whole comment, under GitHub's size limit: whole sections dropped, never cut inside a fence."""
-    parts = [MARKER, "### svixsync: dataset check", ""]
-    budget = LIMIT - 200
-    dropped = 0
+@dataclass
+class _Comment:
+    """The comment's parts, added while they fit."""
+
+    budget: int
+    parts: list[str] = field(default_factory=list)
+    left_out: int = 0
+
+    def fits(self, part: str) -> bool:
+        return sum(_size(p) + 1 for p in self.parts) + _size(part) <= self.budget
+
+    def add(self, part: str) -> None:
+        if self.fits(part):
+            self.parts.append(part)
+        else:
+            self.left_out += 1
+
+
+def comment(reports: list[Report], upstream_url: str) -> str:
+    """The whole comment body: what to re-author and why first, code diffs last, under GitHub's limit."""
+    note_room = 300
+    body = _Comment(LIMIT - note_room)
+    flagged = sum(report.count("stale") + report.count("removed") for report in reports)
+    title = f"{flagged} example{'s' if flagged != 1 else ''} to re-author" if flagged else "nothing to re-author"
+    body.add(f"{MARKER}\n### svixsync: {title}\n")
+    details: list[str] = []
     for report in reports:
-        head, details = _section(report)
-        parts.append(head)
-        for detail in details:
-            if sum(len(p) + 1 for p in parts) + len(detail) > budget:
-                dropped += 1
-                continue
-            parts.append(detail)
-    if dropped:
-        parts.append(
-            f"_{dropped} code diff(s) left out to stay under GitHub's comment limit; run "
-            "`svixsync check` locally to see them._"
+        body.add(
+            f"**{text(report.dataset)}**: {summary_line(report)}. Pinned {_link(upstream_url, report.pinned)}"
+            f", checked against {_link(upstream_url, report.target)}.\n"
         )
-    return "\n".join(parts)
+        not_fresh = [state for state in report.examples if state.status != "fresh"]
+        if not_fresh:
+            rows = ["| line | status | blocks | why | request |", "|---:|---|---|---|---|"]
+            for index, state in enumerate(not_fresh):
+                row = _row(state, upstream_url)
+                if not body.fits("\n".join([*rows, row, ADVICE])):
+                    body.left_out += len(not_fresh) - index
+                    break
+                rows.append(row)
+            body.add("\n".join(rows) + "\n")
+            body.add(ADVICE + "\n")
+        if report.uncovered:
+            body.add(
+                "Blocks the topic rules select that no example covers:\n"
+                + "\n".join(
+                    f"- {text(block.kind)} {code(block.name, in_table=False)} "
+                    f"({code(block.path, in_table=False)}:{block.start_line})"
+                    for block in report.uncovered
+                )
+                + "\n"
+            )
+        details += [part for part in map(_details, report.examples) if part is not None]
+    for part in details:
+        body.add(part + "\n")
+    if body.left_out:
+        body.parts.append(
+            f"_{body.left_out} section{'s' if body.left_out != 1 else ''} left out to stay under GitHub's "
+            "comment limit; run `svixsync check` to see everything._"
+        )
+    return "\n".join(body.parts)

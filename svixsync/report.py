@@ -9,7 +9,6 @@ from svixsync.sync import ExampleState, Report, Status
 
 STATUSES: tuple[Status, ...] = ("fresh", "refreshed", "stale", "removed")
 MARKER = "<!-- svixsync-report -->"
-UPSTREAM_COMMIT = "https://github.com/svix/svix-webhooks/commit/"
 
 
 class Event(Protocol):

@@ -120,12 +120,29 @@ class BlockRef(_Strict):
         return Fingerprint(self.sha256, self.tokens, self.words)
 
 
+class Flag(_Strict):
+    """One block change that made an example stale or removed, as the flagging update saw it."""
+
+    path: str
+    kind: str
+    name: str
+    change: str
+    old_name: str | None = None
+    old_path: str | None = None
+
+
 class Review(_Strict):
-    """Why an example awaits a person, and its prose when it was flagged."""
+    """Why an example awaits a person, and its prose when it was flagged.
+
+    ``since`` is the pin before the first flagging update and ``changes`` every change that flagged it since, so a PR
+    comment can say why, and show the code as it was, long after the update moved the pin.
+    """
 
     reason: Literal["stale", "removed"]
     flagged_at: str
     prose_sha256: str
+    since: str | None = None
+    changes: list[Flag] = Field(default_factory=list)
 
 
 class ExampleLock(_Strict):

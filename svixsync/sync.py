@@ -10,7 +10,7 @@ from svixsync.compare import Change, ChangeClass
 from svixsync.dataset import Example
 from svixsync.errors import FatalError
 from svixsync.fingerprint import sha256
-from svixsync.state import BlockRef, ExampleLock, Lock, Review
+from svixsync.state import BlockRef, ExampleLock, Flag, Lock, Review
 
 Status = Literal["fresh", "refreshed", "stale", "removed"]
 SEVERITY: dict[Status, int] = {"fresh": 0, "refreshed": 1, "stale": 2, "removed": 3}
@@ -46,6 +46,7 @@ class ExampleState:
     blocks: list[BlockState]
     lock: ExampleLock  # the lock entry after `update`
     code: str | None  # the code field after `update`, None where it stays as it is
+    before: str | None = None  # for an example flagged earlier: its code field as it was before the flagging update
 
     @property
     def pending(self) -> bool:
@@ -156,7 +157,7 @@ def plan(
         if not force:
             verify_code(example, entry)
         blocks = [_follow(ref, by_old_key, at_target) for ref in entry.blocks]
-        states.append(_example_state(example, entry, blocks, target))
+        states.append(_example_state(example, entry, blocks, lock.pinned, target))
     covered = {state.new.key for example in states for state in example.blocks if state.new is not None}
     uncovered = [block for block in selected if block.key not in covered]
     return Report(lock.dataset, lock.pinned, target, states, uncovered)
@@ -178,16 +179,32 @@ def _follow(
     return BlockState(ref, change.change if structural else content, new, change.old_name, change.old_path)
 
 
-def _example_state(example: Example, entry: ExampleLock, blocks: list[BlockState], target: str) -> ExampleState:
+def _example_state(
+    example: Example, entry: ExampleLock, blocks: list[BlockState], pinned: str, target: str
+) -> ExampleState:
     status: Status = "fresh"
     for state in blocks:
         status = max(status, _status_of(state), key=SEVERITY.__getitem__)
     review = entry.review
     if status in ("stale", "removed"):
+        flags = [
+            Flag(
+                path=state.path,
+                kind=state.kind,
+                name=state.name,
+                change=state.change or "",
+                old_name=state.old_name,
+                old_path=state.old_path,
+            )
+            for state in blocks
+            if _status_of(state) in ("stale", "removed")
+        ]
         review = Review(
             reason="removed" if status == "removed" else "stale",
             flagged_at=target,
             prose_sha256=review.prose_sha256 if review else example.prose_sha256,
+            since=review.since if review else pinned,
+            changes=[*(review.changes if review else []), *flags],
         )
     if review is not None:
         status = max(status, review.reason, key=SEVERITY.__getitem__)
@@ -212,3 +229,20 @@ def _status_of(state: BlockState) -> Status:
     if state.kind != "use" and state.change in ("semantic", "renamed"):
         return "stale"
     return "refreshed"
+
+
+def code_before_flag(state: ExampleState, at_since: list[Block]) -> str | None:
+    """The code field of a flagged example as it was at its review's ``since``, following the recorded changes back;
+    None where a block cannot be found there."""
+    review = state.lock.review
+    if review is None:
+        return None
+    back = {(f.path, f.kind, f.name): (f.old_path or f.path, f.kind, f.old_name or f.name) for f in review.changes}
+    found = {block.key: block for block in at_since}
+    texts = []
+    for ref in state.lock.blocks:
+        block = found.get(back.get(ref.key, ref.key))
+        if block is None:
+            return None
+        texts.append(block.text)
+    return "\n\n".join(texts)

@@ -19,7 +19,8 @@ def run(project: Project, rev: str | None, output: str, dataset: str | None) -> 
             "svixsync was stopped in the middle of a write; run the writing command again "
             "(update, ack, add or init finish or undo it first), then check"
         )
-    reports = [evaluate(project, entry, rev).report for entry in project.config().chosen(dataset)]
+    config = project.config()
+    reports = [evaluate(project, entry, rev).report for entry in config.chosen(dataset)]
     if reports and reports[0].target is None:
         click.echo(
             "svixsync: no upstream checkout at hand (--upstream or SVIXSYNC_UPSTREAM): "
@@ -31,11 +32,11 @@ def run(project: Project, rev: str | None, output: str, dataset: str | None) -> 
     elif output == "markdown":
         from svixsync import markdown
 
-        click.echo(markdown.comment(reports))
+        click.echo(markdown.comment(reports, config.upstream))
     elif output == "github":
         from svixsync import github
 
-        github.emit(reports)
+        github.emit(reports, config.upstream)
     else:
         click.echo("\n".join(render.as_text(report) for report in reports))
     sys.stdout.flush()
