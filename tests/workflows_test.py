@@ -1,0 +1,91 @@
+"""The GitHub workflows and the pre-commit hook, checked by the tools GitHub users rely on."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    assert found, f"{name} is a test dependency: pip install -e '.[test]'"
+    return found
+
+
+def test_the_four_workflows_exist() -> None:
+    assert [path.name for path in WORKFLOWS] == [
+        "dataset-check.yml",
+        "dataset-comment.yml",
+        "tests.yml",
+        "upstream-update.yml",
+    ]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_workflow_matches_githubs_schema(workflow: Path) -> None:
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_at_medium_or_above() -> None:
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", "--min-severity", "medium", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_actions_are_pinned_and_permissions_start_empty(workflow: Path) -> None:
+    text = workflow.read_text()
+    uses = re.findall(r"uses: (\S+)", text)
+    assert uses and all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action) for action in uses), uses
+    assert "\npermissions: {}\n" in text
+
+
+def test_tests_workflow_runs_ci_which_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    test_command = re.findall(r"^python3 -m venv .*pytest$", readme, flags=re.MULTILINE)
+    assert len(test_command) == 1
+    assert "bash .ci/run" in (ROOT / ".github" / "workflows" / "tests.yml").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pip install --quiet -e '.[test]'" in ci and "python -m pytest" in ci
+
+
+def test_pre_commit_manifest_is_valid_and_checks_the_whole_dataset() -> None:
+    manifest = ROOT / ".pre-commit-hooks.yaml"
+    result = subprocess.run(
+        [tool("pre-commit"), "validate-manifest", str(manifest)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = manifest.read_text()
+    assert "id: svixsync-check" in text and "pass_filenames: false" in text and "entry: svixsync check" in text
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_every_run_step_is_valid_bash(workflow: Path) -> None:
+    import yaml  # a dependency of pre-commit, itself a test dependency
+
+    document = yaml.safe_load(workflow.read_text())
+    scripts = [step["run"] for job in document["jobs"].values() for step in job["steps"] if "run" in step]
+    assert scripts
+    for script in scripts:
+        result = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, (script, result.stderr)
