@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from svixsync.report import MARKER, summary_line
-from svixsync.sync import BlockState, ExampleState, Report
+from svixsync.sync import ExampleState, Report
 
 LIMIT = 65_536  # GitHub's limit on a comment body, in characters (counted here as UTF-16 code units, to be safe)
 BACKTICKS = re.compile(r"`+")
@@ -64,12 +64,11 @@ def _link(url: str, sha: str | None) -> str:
     return f"[{code(sha[:12])}]({url}/commit/{sha})" if sha else "no upstream checkout"
 
 
-def _why(block: BlockState) -> str:
-    assert block.change is not None
-    if block.change == "renamed":
-        return f"renamed from {code(block.old_name or '')}"
-    words = CHANGE_WORDS.get(block.change, block.change)
-    return f"{words}, was in {code(block.old_path)}" if block.old_path else f"{words} ({block.change})"
+def _why(change: str, old_name: str | None, old_path: str | None) -> str:
+    if change == "renamed":
+        return f"renamed from {code(old_name or '')}"
+    words = CHANGE_WORDS.get(change, text(change))
+    return f"{words}, was in {code(old_path)}" if old_path else f"{words} ({change})"
 
 
 def _row(state: ExampleState, url: str) -> str:
@@ -77,15 +76,15 @@ def _row(state: ExampleState, url: str) -> str:
     review = state.lock.review
     if changed:
         names = ", ".join(code(block.name) for block in changed)
-        why = "; ".join(_why(block) for block in changed)
+        why = "; ".join(_why(block.change or "", block.old_name, block.old_path) for block in changed)
     elif review is not None:
         flags = review.changes
         names = ", ".join(code(flag.name) for flag in flags) or ", ".join(code(b.name) for b in state.blocks[1:])
-        what = "; ".join(
-            f"renamed from {code(flag.old_name or '')}" if flag.change == "renamed" else text(flag.change)
-            for flag in flags
-        )
-        why = f"flagged by the update to {_link(url, review.flagged_at)}" + (f": {what}" if what else "")
+        what = "; ".join(_why(flag.change, flag.old_name, flag.old_path) for flag in flags) or "flagged"
+        if review.since:
+            why = f"{what} between {_link(url, review.since)} and {_link(url, review.flagged_at)}"
+        else:
+            why = f"{what} by the update to {_link(url, review.flagged_at)}"
     else:
         names, why = "", ""
     words = state.example.user.split()
@@ -165,9 +164,10 @@ def comment(reports: list[Report], upstream_url: str) -> str:
     body.add(f"{MARKER}\n### svixsync: {title}\n")
     details: list[str] = []
     for report in reports:
+        against = "" if report.target == report.pinned else f", checked against {_link(upstream_url, report.target)}"
         body.add(
-            f"**{text(report.dataset)}**: {summary_line(report)}. Pinned {_link(upstream_url, report.pinned)}"
-            f", checked against {_link(upstream_url, report.target)}.\n"
+            f"**{text(report.dataset)}**: {summary_line(report)}. "
+            f"Pinned at {_link(upstream_url, report.pinned)}{against}.\n"
         )
         not_fresh = [state for state in report.examples if state.status != "fresh"]
         if not_fresh:

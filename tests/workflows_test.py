@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -89,3 +90,29 @@ def test_every_run_step_is_valid_bash(workflow: Path) -> None:
     for script in scripts:
         result = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True, check=False)
         assert result.returncode == 0, (script, result.stderr)
+
+
+def test_pre_commit_hook_runs_svixsync_check_in_a_dataset_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "dataset"
+    (repo / "state").mkdir(parents=True)
+    shutil.copy(ROOT / "endpoint_caching.jsonl", repo)
+    for name in ("config.json", "endpoint_caching.lock.json"):
+        shutil.copy(ROOT / "state" / name, repo / "state")
+    env = {"PATH": str(BIN) + ":/usr/bin:/bin", "HOME": str(tmp_path), "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True, check=False)
+
+    run("git", "init", "-q")
+    run("git", "add", "-A")
+    hook = (tool("pre-commit"), "try-repo", str(ROOT), "svixsync-check", "--all-files")
+    passed = run(*hook)
+    assert passed.returncode == 0 and "svixsync check" in passed.stdout, passed.stdout + passed.stderr
+    data = repo / "endpoint_caching.jsonl"
+    first, rest = data.read_text(encoding="utf-8").split("\n", 1)
+    document = json.loads(first)
+    think, code = document["messages"][2]["content"].split("</think>", 1)
+    document["messages"][2]["content"] = think + "</think>" + code.replace("async fn", "async  fn", 1)
+    data.write_text(json.dumps(document, ensure_ascii=False) + "\n" + rest, encoding="utf-8")
+    failed = run(*hook)
+    assert failed.returncode == 1 and "edited by hand" in failed.stdout, failed.stdout

@@ -97,6 +97,7 @@ def test_realistic_bump_lists_what_to_reauthor_and_why(project: Project) -> None
 
 def test_after_update_the_flag_says_which_update_and_shows_the_old_code(project: Project) -> None:
     before = code(project, 1)
+    pin = project.upstream.git("rev-parse", "HEAD")
     project.upstream.edit(TRACKED, *BODY)
     target = project.upstream.commit("propagate cache errors")
     project.ok("update", code=1)
@@ -106,7 +107,7 @@ def test_after_update_the_flag_says_which_update_and_shows_the_old_code(project:
         "1",
         "stale",
         "CachedTeam::cached_fetch",
-        f"flagged by the update to {target[:12]}: semantic",
+        f"meaning changed (semantic) between {pin[:12]} and {target[:12]}",
         "Why does the roster read the cache first?",
     ]
     assert f"({URL}/commit/{target})" in source
