@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from svixsync import dataset, sync
+from svixsync import dataset, state, sync
 from svixsync.compare import compare
 from svixsync.dataset import Example
 from svixsync.errors import FatalError
@@ -54,29 +54,41 @@ def evaluate(
     target = upstream.resolve(rev or "HEAD")
     renames = upstream.renames(pin, target) if pin != target else {}
     moves = {path: renames.get(path, path) for path in entry.tracked}
-    snapshots = Snapshots(upstream)
-    old = snapshots.files(pin, entry.tracked)
     tracked = [path for path in moves.values() if path is not None]
-    new = snapshots.files(target, tracked)
-    changes = compare(old, new, moves)
-    selected = [block for block in new if selects(entry.topic, block)]
-    report = sync.plan(examples, lock, changes, new, target, selected, force=force)
+    # Files the commits left alone are not read at all when the lock knows their blocks (cost follows the change).
+    # A hand-edited code field (--force), other topic rules or tracked files, or an older lock: read everything.
+    knows_blocks = lock.selection == state.selection_digest(entry) and all(
+        ref.start_line is not None for example in lock.examples for ref in example.blocks
+    )
+    read = [path for path in entry.tracked if force or not knows_blocks or path in renames]
+    snapshots = Snapshots(upstream)
+    old = snapshots.files(pin, read)
+    new = snapshots.files(target, [moved for path in read if (moved := moves[path]) is not None])
+    changes = compare(old, new, {path: moves[path] for path in read})
+    goal = sync.Target(
+        commit=target,
+        blocks=new,
+        selected=[block for block in new if selects(entry.topic, block)],
+        untouched=frozenset(path for path in entry.tracked if path not in read),
+        tracked=tracked,
+    )
+    report = sync.plan(examples, lock, changes, goal, force=force)
     return Evaluation(_with_code_before_flags(report, upstream, snapshots), tracked)
 
 
 def _with_code_before_flags(report: sync.Report, upstream: Upstream, snapshots: Snapshots) -> sync.Report:
     """Attach, to each example flagged by an earlier update, its code as it was before that update."""
     states = []
-    for state in report.examples:
-        review = state.lock.review
-        if review is None or review.since is None or any(block.change for block in state.blocks):
-            states.append(state)
+    for example in report.examples:
+        review = example.lock.review
+        if review is None or review.since is None or any(block.change for block in example.blocks):
+            states.append(example)
             continue
-        paths = sorted({f.old_path or f.path for f in review.changes} | {ref.path for ref in state.lock.blocks})
+        paths = sorted({f.old_path or f.path for f in review.changes} | {ref.path for ref in example.lock.blocks})
         try:
             at_since = snapshots.files(upstream.resolve(review.since), paths)
         except FatalError:  # not fetched, rewritten or unparseable: reports say why without the old code
-            states.append(state)
+            states.append(example)
             continue
-        states.append(replace(state, before=sync.code_before_flag(state, at_since)))
+        states.append(replace(example, before=sync.code_before_flag(example, at_since)))
     return replace(report, examples=states)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from svixsync import cache
 from svixsync.blocks import Block, extract
 from svixsync.errors import FatalError
 from svixsync.upstream import Upstream
@@ -24,6 +25,10 @@ class Snapshots:
             return []
         key = (blob, path)
         if key not in self._by_blob:
+            cached = cache.load(blob, path)
+            if cached is not None:
+                self._by_blob[key] = cached
+                return cached
             size = self.upstream.blob_size(blob)
             if size > MAX_SOURCE_BYTES:
                 raise FatalError(
@@ -37,7 +42,9 @@ class Snapshots:
                 self._by_blob[key] = extract(path, data)
             except FatalError as error:
                 raise FatalError(f"{error} (at {commit[:12]})") from None
+            cache.store(blob, self._by_blob[key])
         return self._by_blob[key]
 
     def files(self, commit: str, paths: list[str]) -> list[Block]:
+        self.upstream.blob_shas(commit, paths)  # one `git ls-tree` for all of them
         return [block for path in paths for block in self.file(commit, path)]

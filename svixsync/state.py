@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -106,6 +107,7 @@ class BlockRef(_Strict):
     path: str
     kind: str
     name: str
+    start_line: int | None = None  # None in locks written before svixsync recorded it
     lines: int
     sha256: str
     tokens: str
@@ -118,6 +120,19 @@ class BlockRef(_Strict):
     @property
     def fingerprint(self) -> Fingerprint:
         return Fingerprint(self.sha256, self.tokens, self.words)
+
+
+class Site(_Strict):
+    """Where a block is: enough to report it, and to find it again at the same blob."""
+
+    path: str
+    kind: str
+    name: str
+    start_line: int
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.path, self.kind, self.name)
 
 
 class Flag(_Strict):
@@ -156,6 +171,16 @@ class Lock(_Strict):
     dataset: str
     pinned: str
     examples: list[ExampleLock]
+    # The selected blocks no example covered at the pin, and the digest of the topic rules and tracked files they
+    # were selected under: a later run reuses them for every file upstream left untouched, instead of parsing it.
+    uncovered: list[Site] | None = None
+    selection: str | None = None
+
+
+def selection_digest(dataset: DatasetConfig, tracked: list[str] | None = None) -> str:
+    """What the uncovered list of a lock depends on besides the blobs: the topic rules and the tracked files."""
+    document = {"topic": dataset.topic.model_dump(mode="json"), "tracked": tracked or dataset.tracked}
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
 def read_config(state: Path) -> Config:

@@ -10,7 +10,7 @@ from svixsync.compare import Change, ChangeClass
 from svixsync.dataset import Example
 from svixsync.errors import FatalError
 from svixsync.fingerprint import sha256
-from svixsync.state import BlockRef, ExampleLock, Flag, Lock, Review
+from svixsync.state import BlockRef, ExampleLock, Flag, Lock, Review, Site
 
 Status = Literal["fresh", "refreshed", "stale", "removed"]
 SEVERITY: dict[Status, int] = {"fresh": 0, "refreshed": 1, "stale": 2, "removed": 3}
@@ -55,12 +55,23 @@ class ExampleState:
 
 
 @dataclass(frozen=True)
+class Target:
+    """Upstream at the revision compared with, as far as it had to be read."""
+
+    commit: str
+    blocks: list[Block]  # every block of the files read at the target: those the commit touched, or all
+    selected: list[Block]  # the ones the topic rules select
+    untouched: frozenset[str]  # tracked files with the pin's blob, left unread: their blocks are the lock's
+    tracked: list[str]  # the tracked files at the target, in order
+
+
+@dataclass(frozen=True)
 class Report:
     dataset: str
     pinned: str
     target: str | None
     examples: list[ExampleState]
-    uncovered: list[Block]
+    uncovered: list[Site]
 
     def count(self, status: Status) -> int:
         return sum(1 for state in self.examples if state.status == status)
@@ -70,11 +81,16 @@ class Report:
         return all(state.status == "fresh" for state in self.examples)
 
 
+def site_of(block: Block) -> Site:
+    return Site(path=block.path, kind=block.kind, name=block.name, start_line=block.start_line)
+
+
 def ref_of(block: Block) -> BlockRef:
     return BlockRef(
         path=block.path,
         kind=block.kind,
         name=block.name,
+        start_line=block.start_line,
         lines=block.text.count("\n") + 1,
         sha256=block.fingerprint.text,
         tokens=block.fingerprint.tokens,
@@ -135,32 +151,38 @@ def offline(examples: list[Example], lock: Lock, *, force: bool = False) -> Repo
         status: Status = entry.review.reason if entry.review else "fresh"
         blocks = [BlockState(ref, None, None) for ref in entry.blocks]
         states.append(ExampleState(example, status, blocks, entry, None))
-    return Report(lock.dataset, lock.pinned, None, states, [])
+    return Report(lock.dataset, lock.pinned, None, states, list(lock.uncovered or []))
 
 
-def plan(
-    examples: list[Example],
-    lock: Lock,
-    changes: list[Change],
-    target_blocks: list[Block],
-    target: str,
-    selected: list[Block],
-    *,
-    force: bool = False,
-) -> Report:
+def plan(examples: list[Example], lock: Lock, changes: list[Change], target: Target, *, force: bool = False) -> Report:
     """Status and new code of every example when upstream moves from the pin to ``target``."""
     check_alignment(examples, lock)
     by_old_key = {change.old.key: change for change in changes if change.old is not None}
-    at_target = {block.key: block for block in target_blocks}
+    at_target = {block.key: block for block in target.blocks}
     states: list[ExampleState] = []
     for example, entry in zip(examples, lock.examples, strict=True):
         if not force:
             verify_code(example, entry)
-        blocks = [_follow(ref, by_old_key, at_target) for ref in entry.blocks]
-        states.append(_example_state(example, entry, blocks, lock.pinned, target))
+        texts = split_code(example.code, entry.blocks) if target.untouched else None
+        blocks = [
+            BlockState(ref, None, _unchanged(ref, texts[index]))
+            if texts is not None and ref.path in target.untouched
+            else _follow(ref, by_old_key, at_target)
+            for index, ref in enumerate(entry.blocks)
+        ]
+        states.append(_example_state(example, entry, blocks, lock.pinned, target.commit))
     covered = {state.new.key for example in states for state in example.blocks if state.new is not None}
-    uncovered = [block for block in selected if block.key not in covered]
-    return Report(lock.dataset, lock.pinned, target, states, uncovered)
+    found = [site_of(block) for block in target.selected if block.key not in covered]
+    kept = [site for site in lock.uncovered or [] if site.path in target.untouched and site.key not in covered]
+    order = {path: index for index, path in enumerate(target.tracked)}
+    uncovered = sorted(found + kept, key=lambda site: (order.get(site.path, len(order)), site.start_line))
+    return Report(lock.dataset, lock.pinned, target.commit, states, uncovered)
+
+
+def _unchanged(ref: BlockRef, text: str) -> Block:
+    """A block of a file the commit left untouched: the recorded one, with the text the code field holds."""
+    assert ref.start_line is not None
+    return Block(ref.path, ref.kind, ref.name, ref.start_line, ref.start_line + ref.lines - 1, text, ref.fingerprint)
 
 
 def _follow(

@@ -53,6 +53,7 @@ class Upstream:
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise FatalError(f"upstream is not a git repository: {path}") from None
         self._git = git
+        self._trees: dict[str, dict[str, str | None]] = {}  # commit -> path -> blob sha, filled by blob_shas
         self.path = path
 
     def resolve(self, rev: str) -> str:
@@ -71,15 +72,27 @@ class Upstream:
     def is_shallow(self) -> bool:
         return Path(self._repo.git_dir, "shallow").exists()
 
+    def blob_shas(self, commit: str, paths: list[str]) -> dict[str, str | None]:
+        """The blob sha of each path at ``commit`` (None where it does not exist there), from one `git ls-tree`."""
+        known = self._trees.setdefault(commit, {})
+        missing = sorted({path for path in paths if path not in known})
+        if missing:
+            known.update(dict.fromkeys(missing))
+            out = self._repo.git.ls_tree(
+                "-r", "-t", "-z", "--full-tree", commit, "--", *missing, env={"GIT_LITERAL_PATHSPECS": "1"}
+            )
+            for entry in filter(None, out.split("\0")):
+                meta, _, path = entry.partition("\t")
+                _, kind, sha = meta.split()
+                if path in known:
+                    if kind != "blob":
+                        raise FatalError(f"{path} at {commit[:12]} is not a file")
+                    known[path] = sha
+        return {path: known[path] for path in paths}
+
     def blob_sha(self, commit: str, path: str) -> str | None:
         """The blob sha of ``path`` at ``commit``, or None where the file does not exist there."""
-        try:
-            found = self._repo.commit(commit).tree / path
-        except KeyError:
-            return None
-        if found.type != "blob":
-            raise FatalError(f"{path} at {commit[:12]} is not a file")
-        return str(found.hexsha)
+        return self.blob_shas(commit, [path])[path]
 
     def blob_size(self, sha: str) -> int:
         return int(self._repo.odb.info(bytes.fromhex(sha)).size)

@@ -110,6 +110,17 @@ class Project:
         return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(autouse=True)
+def block_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own empty block cache, never the user's."""
+    folder = tmp_path / "block-cache"
+    monkeypatch.setenv("SVIXSYNC_CACHE_DIR", str(folder))
+    from svixsync import cache
+
+    cache.folder.cache_clear()
+    return folder
+
+
 @pytest.fixture
 def upstream(tmp_path: Path) -> GitRepo:
     repo = GitRepo(tmp_path / "upstream")

@@ -87,3 +87,21 @@ TOPIC = {
     ],
     "exclude": [{"name": "::active_members$"}],
 }
+
+# A second tracked module, for commits that touch one file and leave the other alone.
+ROSTER_RS = """use crate::core::cache::{Cache, kv_def};
+
+/// The cached roster of a team, ordered by seniority.
+#[derive(Deserialize, Serialize, Debug, Clone)]
+pub struct CachedRoster {
+    pub names: Vec<String>,
+}
+
+kv_def!(RosterKey, CachedRoster);
+
+impl RosterKey {
+    pub fn new(team: &str) -> RosterKey {
+        RosterKey(format!("ROSTER_v1_{team}"))
+    }
+}
+"""

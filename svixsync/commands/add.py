@@ -44,12 +44,16 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
             previous += ending.encode()
         if any(e.raw.rstrip("\r\n") == line for e in examples):
             raise FatalError("an identical example is already in the dataset")
+        keys = {block.key for block in covered}
         new_lock = lock.model_copy(
             update={
                 "examples": [
                     *lock.examples,
                     ExampleLock(line=number, prose_sha256=example.prose_sha256, blocks=[ref_of(b) for b in covered]),
-                ]
+                ],
+                "uncovered": None
+                if lock.uncovered is None
+                else [site for site in lock.uncovered if site.key not in keys],
             }
         )
         transaction.commit(

@@ -17,7 +17,8 @@ from svixsync.evaluate import load_examples
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
 from svixsync.state import Config, DatasetConfig, ExampleLock, Lock
-from svixsync.sync import ref_of
+from svixsync.sync import ref_of, site_of
+from svixsync.topic import selects
 from svixsync.upstream import UPSTREAM_URL
 
 
@@ -41,6 +42,11 @@ def run(
         dataset_path = project.root / entry.file
         examples = load_examples(project, entry) if dataset_path.exists() and dataset_path.stat().st_size else []
         reviews = {e.prose_sha256: e.review for e in previous.examples} if previous else {}
+        by_first_line: dict[str, list[Block]] = {}
+        for block in blocks:
+            by_first_line.setdefault(block.text.split("\n", 1)[0], []).append(block)
+        adopted = [adopt(example, blocks, by_first_line) for example in examples]
+        covered = {block.key for found in adopted for block in found}
         lock = Lock(
             dataset=entry.file,
             pinned=pin,
@@ -48,11 +54,13 @@ def run(
                 ExampleLock(
                     line=example.number,
                     prose_sha256=example.prose_sha256,
-                    blocks=[ref_of(block) for block in adopt(example, blocks)],
+                    blocks=[ref_of(block) for block in found],
                     review=reviews.get(example.prose_sha256),
                 )
-                for example in examples
+                for example, found in zip(examples, adopted, strict=True)
             ],
+            uncovered=[site_of(block) for block in blocks if selects(entry.topic, block) and block.key not in covered],
+            selection=state.selection_digest(entry),
         )
         files = {
             project.state / entry.lock_file: state.dump(lock),
@@ -103,22 +111,27 @@ def _previous_lock(project: Project, entry: state.DatasetConfig) -> Lock | None:
     return state.read_lock(project.state, entry)
 
 
-def adopt(example: Example, blocks: list[Block]) -> list[Block]:
-    """The blocks an existing code field is made of: a `use` block, then whole blocks separated by blank lines."""
+def adopt(example: Example, blocks: list[Block], by_first_line: dict[str, list[Block]]) -> list[Block]:
+    """The blocks an existing code field is made of: a `use` block, then whole blocks separated by blank lines.
+
+    ``by_first_line`` indexes ``blocks`` by the first line of their text, so each step looks at a handful of
+    candidates rather than at every block of the tracked files."""
     code = example.code
     uses = [block for block in blocks if block.kind == "use" and code.startswith(block.text)]
     found: list[Block] = uses[:1]
     position = len(found[0].text) if found else 0
-    candidates = [block for block in blocks if block.kind != "use"]
     while position < len(code):
         if found:
             if not code.startswith("\n\n", position):
                 break
             position += 2
+        end = code.find("\n", position)
+        first_line = code[position:] if end == -1 else code[position:end]
         matches = [
             block
-            for block in candidates
-            if code.startswith(block.text, position)
+            for block in by_first_line.get(first_line, [])
+            if block.kind != "use"
+            and code.startswith(block.text, position)
             and (position + len(block.text) == len(code) or code.startswith("\n\n", position + len(block.text)))
         ]
         if not matches:

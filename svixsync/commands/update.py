@@ -36,6 +36,8 @@ def run(project: Project, rev: str | None, dry_run: bool, force: bool, dataset: 
                     example.lock.model_copy(update={"line": index})
                     for index, example in enumerate(report.examples, start=1)
                 ],
+                uncovered=report.uncovered,
+                selection=state.selection_digest(entry, evaluation.tracked),
             )
             files[project.root / entry.file] = "".join(lines).encode("utf-8")
             files[project.state / entry.lock_file] = state.dump(lock)

@@ -1,0 +1,95 @@
+"""A synthetic upstream and dataset for the scale benchmark: Rust shaped like a cached-lookup module, written here.
+
+Each file holds about twenty blocks (a use block, a struct with serde attributes, an impl of async fns, an item-level
+macro, a key impl, consts, an enum and a `#[cfg(test)]` module). The dataset's prose is filler marked as synthetic:
+it only has to be valid, never read.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from svixsync.blocks import extract
+
+SYSTEM = "Synthetic benchmark dataset."
+FNS = ("cached_get", "cached_set", "cached_delete", "load_from_db", "refresh", "invalidate", "warm", "expire")
+
+
+def rust_file(index: int, revision: int = 0) -> str:
+    """The source of file ``index``; ``revision`` 1 changes one fn's meaning and reformats another."""
+    name = f"Item{index}"
+    fns = []
+    for number, fn in enumerate(FNS):
+        body = f"        let key = {name}Key::new(id);\n        cache.get(&key).await.map(|v| v.len() + {number})"
+        if revision and fn == "refresh":
+            body = f"        let key = {name}Key::new(id);\n        cache.get(&key).await.map(|v| v.len() * 2)"
+        if revision and fn == "warm":
+            body = f"        let key = {name}Key::new(id);\n        cache\n            .get(&key)\n            .await\n            .map(|v| v.len() + {number})"
+        fns.append(
+            f"    /// {fn} for {name}.\n"
+            f"    pub async fn {fn}(cache: &Cache, id: &str) -> Result<usize> {{\n{body}\n    }}\n"
+        )
+    return (
+        "use std::time::Duration;\n\nuse serde::{Deserialize, Serialize};\nuse crate::core::cache::{Cache, kv_def};\n\n"
+        f"pub const TTL_{index}: Duration = Duration::from_secs({index % 60 + 1});\n"
+        f"pub const LIMIT_{index}: usize = {index};\n"
+        f"pub const NAME_{index}: &str = \"item-{index}\";\n\n"
+        f"/// Cached {name}.\n#[derive(Deserialize, Serialize, Debug, Clone)]\npub struct {name} {{\n"
+        f"    pub id: String,\n    #[serde(rename = \"v\", default)]\n    pub value: Vec<u8>,\n}}\n\n"
+        f"pub enum {name}State {{\n    Fresh,\n    Stale,\n}}\n\n"
+        f"impl {name} {{\n" + "\n".join(fns) + "}\n\n"
+        f"kv_def!({name}Key, {name});\n"
+        f"impl {name}Key {{\n    pub fn new(id: &str) -> {name}Key {{\n        {name}Key(format!(\"{index}_{{id}}\"))\n"
+        "    }\n}\n\n"
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn works() {\n        assert_eq!(1, 1);\n    }\n}\n"
+    )
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def build(folder: Path, files: int, examples_per_file: int) -> tuple[Path, Path]:
+    """An upstream of ``files`` Rust files (one commit) and a project with a dataset over them, not yet adopted."""
+    upstream, project = folder / "upstream", folder / "project"
+    (upstream / "src").mkdir(parents=True)
+    project.mkdir()
+    git(upstream, "init", "-q", "-b", "main")
+    git(upstream, "config", "user.email", "bench@example.com")
+    git(upstream, "config", "user.name", "Bench")
+    lines = []
+    for index in range(files):
+        path = f"src/item_{index:04}.rs"
+        source = rust_file(index)
+        (upstream / path).write_text(source)
+        blocks = {block.name: block for block in extract(path, source.encode())}
+        use = blocks["use"].text
+        for number in range(examples_per_file):
+            chosen = [blocks[f"Item{index}::{FNS[(number + step) % len(FNS)]}"].text for step in range(1 + number % 2)]
+            code = "\n\n".join([use, *chosen])
+            user = f"Synthetic request {index}-{number}."
+            think = f"Synthetic reasoning {index}-{number}."
+            document = {
+                "type": "chatml",
+                "messages": [
+                    {"role": "system", "content": SYSTEM},
+                    {"role": "user", "content": user},
+                    {"role": "assistant", "content": f"<think>\n{think}\n</think>\n\n{code}"},
+                ],
+            }
+            lines.append(json.dumps(document, ensure_ascii=False))
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-q", "-m", "synthetic start")
+    (project / "bench.jsonl").write_text("\n".join(lines) + "\n")
+    topic = {"include": [{"kind": "^fn$", "name": "::(cached_|load_|refresh|invalidate)"}]}
+    (project / "topic.json").write_text(json.dumps(topic))
+    return upstream, project
+
+
+def touch(upstream: Path, files: list[int]) -> None:
+    """One commit changing ``files``: a fn's meaning in each, and the layout of another."""
+    for index in files:
+        (upstream / f"src/item_{index:04}.rs").write_text(rust_file(index, revision=1))
+    git(upstream, "commit", "-q", "-am", f"touch {len(files)} files")
