@@ -16,6 +16,10 @@ from svixsync.errors import FatalError
 
 THINK = re.compile(r"<think>\n(?P<think>.*?)\n</think>\n\n", re.DOTALL)
 LINES = re.compile(r"(?<=\n)")
+# A JSON string literal, quotes included (the line was already accepted by json.loads).
+STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+SPACE = re.compile(r"[ \t\r\n]*")
+CONTENT_KEY = re.compile(r'"content"[ \t\r\n]*:[ \t\r\n]*\Z')
 
 
 class Message(BaseModel):
@@ -128,7 +132,7 @@ def parse_line(number: int, raw: str) -> Example:
     match = THINK.match(answer)
     if match is None:
         raise FatalError(f"{number}: assistant content must start with <think>\\n…\\n</think> and a blank line")
-    start, end = _assistant_content_span(body)
+    start, end = _assistant_content_span(body, answer)
     code_start = _raw_offset(body, start, match.end())
     return Example(
         number=number,
@@ -142,8 +146,27 @@ def parse_line(number: int, raw: str) -> Example:
     )
 
 
-def _assistant_content_span(body: str) -> tuple[int, int]:
-    """Raw indices of the assistant content's literal: after its opening quote, at its closing quote."""
+def _assistant_content_span(body: str, answer: str) -> tuple[int, int]:
+    """Raw indices of the assistant content's literal: after its opening quote, at its closing quote.
+
+    Most lines escape their strings the way json.dumps does: then the literal is found by a search for its
+    encoding, once in the line, right after a `"content":` key and with no such key after it (the messages come
+    in role order, so the last content is the assistant's). Other lines are walked token by token."""
+    for ascii_only in (False, True):
+        literal = json.dumps(answer, ensure_ascii=ascii_only)
+        at = body.find(literal)
+        end = at + len(literal)
+        if (
+            at != -1
+            and body.find(literal, at + 1) == -1
+            and CONTENT_KEY.search(body, max(0, at - 40), at)
+            and body.find('"content"', end) == -1
+        ):
+            return at + 1, end - 1
+    return _walked_content_span(body)
+
+
+def _walked_content_span(body: str) -> tuple[int, int]:
     decoder = json.JSONDecoder()
     spans: list[tuple[int, int]] = []
 
@@ -169,7 +192,10 @@ def _assistant_content_span(body: str) -> tuple[int, int]:
                     index = _skip_space(body, index + 1)
             return index + 1
         if char == '"':
-            _, end = _scanstring(body, index + 1)
+            literal = STRING.match(body, index)
+            if literal is None:
+                raise ValueError("unterminated string")  # json.loads accepted the line, so this cannot happen
+            end = literal.end()
             if path == ("messages", 2, "content"):
                 spans.append((index + 1, end - 1))
             return end
@@ -188,9 +214,7 @@ def _scanstring(body: str, index: int) -> tuple[str, int]:
 
 
 def _skip_space(body: str, index: int) -> int:
-    while index < len(body) and body[index] in " \t\r\n":
-        index += 1
-    return index
+    return SPACE.match(body, index).end()  # type: ignore[union-attr]  # matches the empty string at worst
 
 
 def _raw_offset(body: str, start: int, decoded: int) -> int:
@@ -198,8 +222,13 @@ def _raw_offset(body: str, start: int, decoded: int) -> int:
     index, count = start, 0
     while count < decoded:
         if body[index] != "\\":
-            index += 1
-        elif body[index + 1] != "u":
+            # A run of unescaped characters: each is one decoded character.
+            escape = body.find("\\", index)
+            step = min((len(body) if escape == -1 else escape) - index, decoded - count)
+            index += step
+            count += step
+            continue
+        if body[index + 1] != "u":
             index += 2
         elif 0xD800 <= int(body[index + 2 : index + 6], 16) < 0xDC00 and body[index + 6 : index + 8] == "\\u":
             index += 12  # a surrogate pair decodes to one character

@@ -213,4 +213,5 @@ def _read(path: Path, model: type[M]) -> M:
 
 def dump(model: BaseModel) -> bytes:
     """Deterministic bytes: same model, same bytes, one key per line so diffs stay readable."""
-    return (json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    # pydantic's own serializer: the bytes json.dumps(indent=2, ensure_ascii=False) gives, at a fraction of the cost.
+    return (model.model_dump_json(indent=2) + "\n").encode("utf-8")

@@ -233,13 +233,21 @@ def _example_state(
     if any(state.new is None for state in blocks):
         return ExampleState(example, status, blocks, entry.model_copy(update={"review": review}), None)
     new_blocks = [state.new for state in blocks if state.new is not None]
+    code = code_of(new_blocks)
+    # Nothing to record anew, the case of most examples on most runs: keep the lock entry as it is.
+    if (
+        code == example.code
+        and review is entry.review
+        and (entry.line, entry.prose_sha256) == (example.number, example.prose_sha256)
+        and all(state.change is None and state.new.start_line == state.ref.start_line for state in blocks)  # type: ignore[union-attr]
+    ):
+        return ExampleState(example, status, blocks, entry, None)
     new_entry = ExampleLock(
         line=example.number,
         prose_sha256=example.prose_sha256,
         blocks=[ref_of(block) for block in new_blocks],
         review=review,
     )
-    code = code_of(new_blocks)
     return ExampleState(example, status, blocks, new_entry, code if code != example.code else None)
 
 

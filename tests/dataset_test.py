@@ -72,3 +72,31 @@ def test_empty_non_utf8_and_duplicate_datasets_are_errors() -> None:
         parse("d.jsonl", (line() + "\n").encode() + b"\xff\n")
     with pytest.raises(FatalError, match=r"d\.jsonl:2: duplicate of line 1"):
         parse("d.jsonl", (line() + "\n" + line() + "\n").encode())
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        line(),
+        line(ensure_ascii=True),
+        line(spaced=True),
+        line('fn a() { "\\"content\\": 1" }'),
+        line().replace("</think>", "<\\/think>"),  # an escape json.dumps never writes: found by the walk
+        json.dumps(
+            {
+                "messages": [
+                    {"content": "sys", "role": "system"},
+                    {"role": "user", "content": "u"},
+                    {"content": "<think>\nt\n</think>\n\nfn a() {}", "role": "assistant"},
+                ],
+                "type": "chatml",
+            }
+        ),
+    ],
+)
+def test_the_quick_search_finds_the_span_the_walk_finds(raw: str) -> None:
+    from svixsync.dataset import _assistant_content_span, _walked_content_span
+
+    example = parse_line(1, raw)
+    answer = example.raw[:0] + json.loads(raw)["messages"][2]["content"]
+    assert _assistant_content_span(raw, answer) == _walked_content_span(raw)
