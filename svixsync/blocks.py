@@ -93,6 +93,10 @@ class _Extractor:
     def __init__(self, path: str, source: bytes) -> None:
         self.path = path
         self.source = source
+        # Token and word lists of the items inside impls, kept by node id: the impl is a block and so is each of its
+        # fns, and an item's lists never depend on what surrounds it, so each is worked out once.
+        self._item_tokens: dict[int, list[str]] = {}
+        self._item_words: dict[int, list[str]] = {}
 
     def blocks(self, root: tree_sitter.Node) -> Iterator[Block]:
         uses = [child for child in root.children if child.type == "use_declaration"]
@@ -246,6 +250,17 @@ class _Extractor:
         meaning: trailing commas, braces around a lone closure or match-arm expression, a tail `return`."""
         if node.type in COMMENTS:
             return
+        if node.type in NAMED_ITEMS:
+            known = self._item_tokens.get(node.id)
+            if known is None:
+                known = []
+                self._collect_children(node, known)
+                self._item_tokens[node.id] = known
+            tokens.extend(known)
+            return
+        self._collect_children(node, tokens)
+
+    def _collect_children(self, node: tree_sitter.Node, tokens: list[str]) -> None:
         if node.child_count == 0:
             if not (node.type == "," and self._is_trailing_comma(node)):
                 tokens.append(self._text(node))
@@ -300,11 +315,26 @@ class _Extractor:
     def _words(self, nodes: list[tree_sitter.Node]) -> tuple[str, ...]:
         words: list[str] = []
         for node in nodes:
-            for comment in _descendants(node, COMMENTS):
-                for line in self._text(comment).splitlines():
-                    stripped = COMMENT_MARKERS.sub("", line.strip()).strip().lstrip("*")
-                    words.extend(stripped.split())
+            self._collect_words(node, words)
         return tuple(words)
+
+    def _collect_words(self, node: tree_sitter.Node, words: list[str]) -> None:
+        if node.type in COMMENTS:
+            for line in self._text(node).splitlines():
+                stripped = COMMENT_MARKERS.sub("", line.strip()).strip().lstrip("*")
+                words.extend(stripped.split())
+            return
+        if node.type in NAMED_ITEMS:
+            known = self._item_words.get(node.id)
+            if known is None:
+                known = []
+                for child in node.children:
+                    self._collect_words(child, known)
+                self._item_words[node.id] = known
+            words.extend(known)
+            return
+        for child in node.children:
+            self._collect_words(child, words)
 
     def _macro_name(self, macro: tree_sitter.Node) -> str:
         name = self._text(macro.child_by_field_name("macro"))
@@ -328,11 +358,3 @@ class _Extractor:
 
     def _collapsed(self, node: tree_sitter.Node | None) -> str:
         return WHITESPACE.sub(" ", self._text(node)).strip()
-
-
-def _descendants(node: tree_sitter.Node, types: frozenset[str]) -> Iterator[tree_sitter.Node]:
-    if node.type in types:
-        yield node
-        return
-    for child in node.children:
-        yield from _descendants(child, types)

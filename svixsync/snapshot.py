@@ -21,8 +21,10 @@ class Snapshots:
     def file(self, commit: str, path: str) -> list[Block]:
         """Blocks of ``path`` at ``commit``; empty where the file does not exist there."""
         blob = self.upstream.blob_sha(commit, path)
-        if blob is None:
-            return []
+        return [] if blob is None else self.blob(blob, path, commit)
+
+    def blob(self, blob: str, path: str, commit: str) -> list[Block]:
+        """Blocks of the blob ``blob`` read as ``path`` (``commit`` names where it was found, for errors)."""
         key = (blob, path)
         if key not in self._by_blob:
             cached = cache.load(blob, path)

@@ -23,6 +23,8 @@ class FileCommit:
     parent: str | None
     old_path: str | None
     new_path: str | None
+    old_blob: str | None = None
+    new_blob: str | None = None
 
 
 def check_revision(rev: str) -> str:
@@ -123,9 +125,10 @@ class Upstream:
         return changes
 
     def file_history(self, path: str, start: str | None, end: str) -> list[FileCommit]:
-        """Commits after ``start`` up to ``end`` that touched ``path`` (as named at ``end``), oldest first."""
+        """Commits after ``start`` up to ``end`` that touched ``path`` (as named at ``end``), oldest first, each
+        with the file's blob before and after it (from `--raw`, so no tree is read)."""
         span = f"{start}..{end}" if start else end
-        out = self._repo.git.log("--follow", "--name-status", "-M", "-z", "--format=%x01%H %P", span, "--", path)
+        out = self._repo.git.log("--follow", "--raw", "--no-abbrev", "-M", "-z", "--format=%x01%H %P", span, "--", path)
         commits: list[FileCommit] = []
         for record in out.split("\x01")[1:]:
             header, _, rest = record.partition("\0")
@@ -134,7 +137,7 @@ class Upstream:
             fields = [field for field in fields if field]
             if not fields:
                 continue  # a merge with no change of its own to the file
-            status = fields[0]
+            _, _, old_blob, new_blob, status = fields[0].lstrip(":").split()
             parent = shas[1] if len(shas) > 1 else None
             if status[0] in "RC":
                 old_path, new_path = fields[1], fields[2]
@@ -144,7 +147,16 @@ class Upstream:
                 old_path, new_path = fields[1], None
             else:
                 old_path = new_path = fields[1]
-            commits.append(FileCommit(shas[0], parent, old_path, new_path))
+            commits.append(
+                FileCommit(
+                    shas[0],
+                    parent,
+                    old_path,
+                    new_path,
+                    old_blob if old_path else None,
+                    new_blob if new_path else None,
+                )
+            )
         commits.reverse()
         return commits
 

@@ -36,8 +36,16 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
     began = time.monotonic()
     entries: list[tuple[str, list[Change]]] = []
     for index, touched in enumerate(commits, start=1):
-        old = snapshots.file(touched.parent, touched.old_path) if touched.parent and touched.old_path else []
-        new = snapshots.file(touched.commit, touched.new_path) if touched.new_path else []
+        old = (
+            snapshots.blob(touched.old_blob, touched.old_path, touched.parent)
+            if touched.parent and touched.old_path and touched.old_blob
+            else []
+        )
+        new = (
+            snapshots.blob(touched.new_blob, touched.new_path, touched.commit)
+            if touched.new_path and touched.new_blob
+            else []
+        )
         moves = {touched.old_path: touched.new_path} if touched.old_path else {}
         changes = [c for c in compare(old, new, moves) if every or _selected(topics, c)]
         entries.append((touched.commit, changes))
