@@ -26,7 +26,10 @@ def rust_file(index: int, revision: int = 0) -> str:
         if revision and fn == "refresh":
             body = f"        let key = {name}Key::new(id);\n        cache.get(&key).await.map(|v| v.len() * 2)"
         if revision and fn == "warm":
-            body = f"        let key = {name}Key::new(id);\n        cache\n            .get(&key)\n            .await\n            .map(|v| v.len() + {number})"
+            body = (
+                f"        let key = {name}Key::new(id);\n"
+                f"        cache\n            .get(&key)\n            .await\n            .map(|v| v.len() + {number})"
+            )
         fns.append(
             f"    /// {fn} for {name}.\n"
             f"    pub async fn {fn}(cache: &Cache, id: &str) -> Result<usize> {{\n{body}\n    }}\n"
@@ -35,13 +38,13 @@ def rust_file(index: int, revision: int = 0) -> str:
         "use std::time::Duration;\n\nuse serde::{Deserialize, Serialize};\nuse crate::core::cache::{Cache, kv_def};\n\n"
         f"pub const TTL_{index}: Duration = Duration::from_secs({index % 60 + 1});\n"
         f"pub const LIMIT_{index}: usize = {index};\n"
-        f"pub const NAME_{index}: &str = \"item-{index}\";\n\n"
+        f'pub const NAME_{index}: &str = "item-{index}";\n\n'
         f"/// Cached {name}.\n#[derive(Deserialize, Serialize, Debug, Clone)]\npub struct {name} {{\n"
-        f"    pub id: String,\n    #[serde(rename = \"v\", default)]\n    pub value: Vec<u8>,\n}}\n\n"
+        f'    pub id: String,\n    #[serde(rename = "v", default)]\n    pub value: Vec<u8>,\n}}\n\n'
         f"pub enum {name}State {{\n    Fresh,\n    Stale,\n}}\n\n"
         f"impl {name} {{\n" + "\n".join(fns) + "}\n\n"
         f"kv_def!({name}Key, {name});\n"
-        f"impl {name}Key {{\n    pub fn new(id: &str) -> {name}Key {{\n        {name}Key(format!(\"{index}_{{id}}\"))\n"
+        f'impl {name}Key {{\n    pub fn new(id: &str) -> {name}Key {{\n        {name}Key(format!("{index}_{{id}}"))\n'
         "    }\n}\n\n"
         "#[cfg(test)]\nmod tests {\n    #[test]\n    fn works() {\n        assert_eq!(1, 1);\n    }\n}\n"
     )
@@ -51,8 +54,9 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
-def build(folder: Path, files: int, examples_per_file: int) -> tuple[Path, Path]:
-    """An upstream of ``files`` Rust files (one commit) and a project with a dataset over them, not yet adopted."""
+def build(folder: Path, files: int, examples_per_file: int, covered_files: int) -> tuple[Path, Path]:
+    """An upstream of ``files`` Rust files (one commit) and a project whose dataset quotes the first
+    ``covered_files`` of them, ``examples_per_file`` examples each; not yet adopted (`svixsync init` does that)."""
     upstream, project = folder / "upstream", folder / "project"
     (upstream / "src").mkdir(parents=True)
     project.mkdir()
@@ -66,7 +70,7 @@ def build(folder: Path, files: int, examples_per_file: int) -> tuple[Path, Path]
         (upstream / path).write_text(source)
         blocks = {block.name: block for block in extract(path, source.encode())}
         use = blocks["use"].text
-        for number in range(examples_per_file):
+        for number in range(examples_per_file if index < covered_files else 0):
             chosen = [blocks[f"Item{index}::{FNS[(number + step) % len(FNS)]}"].text for step in range(1 + number % 2)]
             code = "\n\n".join([use, *chosen])
             user = f"Synthetic request {index}-{number}."

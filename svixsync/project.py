@@ -7,11 +7,15 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from svixsync import transaction
 from svixsync.errors import FatalError
-from svixsync.state import Config, read_config
-from svixsync.upstream import Upstream, upstream_from
+
+# pydantic models and GitPython take a tenth of a second to import: only the commands that use them pay for it.
+if TYPE_CHECKING:
+    from svixsync.state import Config
+    from svixsync.upstream import Upstream
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class Project:
         return self.root / "state"
 
     def config(self) -> Config:
+        from svixsync.state import read_config
+
         return read_config(self.state)
 
     def upstream(self) -> Upstream:
@@ -34,6 +40,8 @@ class Project:
         return found
 
     def upstream_if_any(self) -> Upstream | None:
+        from svixsync.upstream import Upstream, upstream_from
+
         path = upstream_from(self.upstream_option)
         return Upstream(path) if path is not None else None
 
