@@ -117,8 +117,9 @@ def split_code(code: str, refs: list[BlockRef]) -> list[str] | None:
     return texts if index == len(lines) else None
 
 
-def verify_code(example: Example, entry: ExampleLock) -> None:
-    """The code field must be what svixsync wrote: a hand edit is reported, never overwritten silently."""
+def verify_code(example: Example, entry: ExampleLock) -> list[str]:
+    """The code field must be what svixsync wrote: a hand edit is reported, never overwritten silently.
+    Returns the texts of the blocks it is made of."""
     texts = split_code(example.code, entry.blocks)
     if texts is None:
         raise FatalError(
@@ -131,6 +132,7 @@ def verify_code(example: Example, entry: ExampleLock) -> None:
                 f"line {example.number}: the code of {ref.name} differs from what svixsync wrote "
                 "(edited by hand?); restore it, or run `svixsync update --force` to rewrite it from upstream"
             )
+    return texts
 
 
 def check_alignment(examples: list[Example], lock: Lock) -> None:
@@ -160,16 +162,19 @@ def plan(examples: list[Example], lock: Lock, changes: list[Change], target: Tar
     by_old_key = {change.old.key: change for change in changes if change.old is not None}
     at_target = {block.key: block for block in target.blocks}
     states: list[ExampleState] = []
+    unchanged: dict[tuple[str, str, str, str], Block] = {}  # examples share blocks (the `use` block, at least)
     for example, entry in zip(examples, lock.examples, strict=True):
-        if not force:
-            verify_code(example, entry)
-        texts = split_code(example.code, entry.blocks) if target.untouched else None
-        blocks = [
-            BlockState(ref, None, _unchanged(ref, texts[index]))
-            if texts is not None and ref.path in target.untouched
-            else _follow(ref, by_old_key, at_target)
-            for index, ref in enumerate(entry.blocks)
-        ]
+        # Under --force evaluate reads every file, so texts of hand-edited code fields are never reused.
+        texts = None if force else verify_code(example, entry)
+        blocks = []
+        for index, ref in enumerate(entry.blocks):
+            if texts is not None and ref.path in target.untouched:
+                key = (*ref.key, ref.sha256)
+                if key not in unchanged:
+                    unchanged[key] = _unchanged(ref, texts[index])
+                blocks.append(BlockState(ref, None, unchanged[key]))
+            else:
+                blocks.append(_follow(ref, by_old_key, at_target))
         states.append(_example_state(example, entry, blocks, lock.pinned, target.commit))
     covered = {state.new.key for example in states for state in example.blocks if state.new is not None}
     found = [site_of(block) for block in target.selected if block.key not in covered]
