@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from svixsync.errors import FatalError
+from svixsync.errors import FatalError, first_problem
 
 THINK = re.compile(r"<think>\n(?P<think>.*?)\n</think>\n\n", re.DOTALL)
 LINES = re.compile(r"(?<=\n)")
@@ -150,9 +150,7 @@ def _validated_slowly(number: int, body: str) -> ChatExample:
     try:
         return ChatExample.model_validate(document)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "line"
-        raise FatalError(f"{number}: {where}: {first['msg']}") from None
+        raise FatalError(f"{number}: {first_problem(error, 'line')}") from None
 
 
 def _assistant_content_span(body: str, answer: str) -> tuple[int, int]:

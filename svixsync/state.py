@@ -10,7 +10,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from svixsync.errors import FatalError
+from svixsync.errors import FatalError, first_problem
 from svixsync.fingerprint import Fingerprint
 from svixsync.upstream import check_tracked_path
 
@@ -206,9 +206,7 @@ def _read(path: Path, model: type[M]) -> M:
     try:
         return model.model_validate_json(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "document"
-        raise FatalError(f"broken {path.parent.name}/{path.name}: {where}: {first['msg']}") from None
+        raise FatalError(f"broken {path.parent.name}/{path.name}: {first_problem(error, 'document')}") from None
 
 
 def dump(model: BaseModel) -> bytes:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from svixsync import state, transaction
 from svixsync.blocks import Block
 from svixsync.dataset import Example
-from svixsync.errors import FatalError
+from svixsync.errors import FatalError, first_problem
 from svixsync.evaluate import load_examples
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
@@ -97,8 +97,7 @@ def _configure(
     try:
         entry = DatasetConfig.model_validate({**base, **fields})
     except ValidationError as error:
-        first = error.errors()[0]
-        raise FatalError(f"bad dataset configuration: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise FatalError(f"bad dataset configuration: {first_problem(error, 'dataset')}") from None
     datasets = [entry if e.file == entry.file else e for e in config.datasets]
     if existing is None:
         datasets.append(entry)
