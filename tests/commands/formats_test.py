@@ -183,3 +183,18 @@ def test_github_annotations_point_at_dataset_lines(project: Project, tmp_path: P
 def test_escaping_of_workflow_command_values() -> None:
     assert escape_data("50%\r\n::error::") == "50%25%0D%0A::error::"
     assert escape_property("a,b:c") == "a%2Cb%3Ac"
+
+
+def test_removed_example_says_what_is_gone_and_has_no_diff(project: Project) -> None:
+    project.upstream.edit(TRACKED, FORGET + "\n", "")
+    project.upstream.commit("forget is gone")
+    comment = parse(markdown(project))
+    assert comment.headings == ["svixsync: 1 example to re-author"]
+    assert comment.rows[1] == [
+        "2",
+        "removed",
+        "CachedTeam::forget",
+        "gone upstream (removed)",
+        "When do we drop a team from the cache?",
+    ]
+    assert comment.html == ["<!-- svixsync-report -->"] and comment.fences == []
