@@ -42,6 +42,15 @@ def test_with_code_changes_only_the_code_and_keeps_the_escaping_style(
         ("\n", "1: blank line"),
         ('{"type": "chatml",', "1:19: invalid JSON"),
         ('{"type":"chatml","messages":[]}', "messages must be system, user, assistant"),
+        (
+            json.dumps(
+                {
+                    "type": "chatml",
+                    "messages": [{"role": r, "content": "x"} for r in ("system", "user", "assistant", "assistant")],
+                }
+            ),
+            "found system, user, assistant, assistant",
+        ),
         ('{"type":"chatml","messages":[{"role":"system","content":1}]}', "messages.0.content"),
         ('{"type":"chatml","messages":[],"extra":1}', "extra"),
         (
