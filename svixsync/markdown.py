@@ -144,15 +144,32 @@ class _Comment:
     budget: int
     parts: list[str] = field(default_factory=list)
     left_out: int = 0
+    used: int = 0
 
     def fits(self, part: str) -> bool:
-        return sum(_size(p) + 1 for p in self.parts) + _size(part) <= self.budget
+        return self._room(_size(part))
+
+    def _room(self, size: int) -> bool:
+        return self.used + size + 1 <= self.budget
 
     def add(self, part: str) -> None:
         if self.fits(part):
             self.parts.append(part)
+            self.used += _size(part) + 1
         else:
             self.left_out += 1
+
+    def lines(self, head: list[str], items: list[str], tail: list[str] = []) -> None:  # noqa: B006 - never mutated
+        """``head``, then as many of ``items`` as fit with ``tail``, as one part; the rest counted as left out."""
+        kept = list(head)
+        size = sum(_size(line) + 1 for line in head + tail)
+        for index, item in enumerate(items):
+            if not self._room(size + _size(item) + 1):
+                self.left_out += len(items) - index
+                break
+            kept.append(item)
+            size += _size(item) + 1
+        self.add("\n".join(kept + tail))
 
 
 def comment(reports: list[Report], upstream_url: str) -> str:
@@ -171,24 +188,17 @@ def comment(reports: list[Report], upstream_url: str) -> str:
         )
         not_fresh = [state for state in report.examples if state.status != "fresh"]
         if not_fresh:
-            rows = ["| line | status | blocks | why | request |", "|---:|---|---|---|---|"]
-            for index, state in enumerate(not_fresh):
-                row = _row(state, upstream_url)
-                if not body.fits("\n".join([*rows, row, ADVICE])):
-                    body.left_out += len(not_fresh) - index
-                    break
-                rows.append(row)
-            body.add("\n".join(rows) + "\n")
-            body.add(ADVICE + "\n")
+            header = ["| line | status | blocks | why | request |", "|---:|---|---|---|---|"]
+            body.lines(header, [_row(state, upstream_url) for state in not_fresh], ["", ADVICE, ""])
         if report.uncovered:
-            body.add(
-                "Blocks the topic rules select that no example covers:\n"
-                + "\n".join(
+            body.lines(
+                ["Blocks the topic rules select that no example covers:"],
+                [
                     f"- {text(block.kind)} {code(block.name, in_table=False)} "
                     f"({code(block.path, in_table=False)}:{block.start_line})"
                     for block in report.uncovered
-                )
-                + "\n"
+                ],
+                [""],
             )
         details += [part for part in map(_details, report.examples) if part is not None]
     for part in details:

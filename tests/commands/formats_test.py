@@ -198,3 +198,14 @@ def test_removed_example_says_what_is_gone_and_has_no_diff(project: Project) -> 
         "When do we drop a team from the cache?",
     ]
     assert comment.html == ["<!-- svixsync-report -->"] and comment.fences == []
+
+
+def test_a_long_list_keeps_what_fits_and_counts_the_rest() -> None:
+    from svixsync.markdown import _Comment
+
+    body = _Comment(budget=100)
+    body.add("x" * 40)
+    body.lines(["head"], [f"- item {n}" for n in range(20)], [""])
+    kept = body.parts[1].split("\n")
+    assert kept[0] == "head" and kept[-1] == "" and 2 < len(kept) - 2 < 20
+    assert body.left_out == 20 - (len(kept) - 2) and body.used <= 100
