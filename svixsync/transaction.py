@@ -85,9 +85,14 @@ def _finish(root: Path, state: Path) -> None:
     _fsync_dir(state)
 
 
+def _leftovers(root: Path, state: Path) -> list[Path]:
+    """New files a crashed write left beside the ones they were to replace."""
+    return [*root.glob("*" + SUFFIX), *state.glob("*" + SUFFIX)]
+
+
 def interrupted(root: Path, state: Path) -> bool:
     """Whether a crashed write left a journal or unfinished files behind."""
-    return (state / JOURNAL).exists() or any(root.glob("*" + SUFFIX)) or any(state.glob("*" + SUFFIX))
+    return (state / JOURNAL).exists() or bool(_leftovers(root, state))
 
 
 def recover(root: Path, state: Path) -> str | None:
@@ -98,7 +103,7 @@ def recover(root: Path, state: Path) -> str | None:
         except (ValueError, KeyError, TypeError):
             raise FatalError(f"state/{JOURNAL} is unreadable; remove it and check the dataset by hand") from None
         return "completed an interrupted write"
-    leftovers = [*root.glob("*" + SUFFIX), *state.glob("*" + SUFFIX)]
+    leftovers = _leftovers(root, state)
     for leftover in leftovers:
         leftover.unlink()
     return "rolled back an interrupted write" if leftovers else None
