@@ -101,12 +101,21 @@ class Config(_Strict):
         raise FatalError(f"no dataset {file!r} in state/{CONFIG_FILE}")
 
 
-class BlockRef(_Strict):
-    """One block an example covers, fingerprinted as it was at the pin."""
+class _Identified(_Strict):
+    """A block's identity in upstream (contract §1): its file, its kind and its name."""
 
     path: str
     kind: str
     name: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.path, self.kind, self.name)
+
+
+class BlockRef(_Identified):
+    """One block an example covers, fingerprinted as it was at the pin."""
+
     start_line: int | None = None  # None in locks written before svixsync recorded it
     lines: int
     sha256: str
@@ -114,33 +123,19 @@ class BlockRef(_Strict):
     words: str
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.path, self.kind, self.name)
-
-    @property
     def fingerprint(self) -> Fingerprint:
         return Fingerprint(self.sha256, self.tokens, self.words)
 
 
-class Site(_Strict):
+class Site(_Identified):
     """Where a block is: enough to report it, and to find it again at the same blob."""
 
-    path: str
-    kind: str
-    name: str
     start_line: int
 
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.path, self.kind, self.name)
 
-
-class Flag(_Strict):
+class Flag(_Identified):
     """One block change that made an example stale or removed, as the flagging update saw it."""
 
-    path: str
-    kind: str
-    name: str
     change: str
     old_name: str | None = None
     old_path: str | None = None

@@ -272,7 +272,7 @@ def code_before_flag(state: ExampleState, at_since: list[Block]) -> str | None:
     review = state.lock.review
     if review is None:
         return None
-    back = {(f.path, f.kind, f.name): (f.old_path or f.path, f.kind, f.old_name or f.name) for f in review.changes}
+    back = {f.key: (f.old_path or f.path, f.kind, f.old_name or f.name) for f in review.changes}
     found = {block.key: block for block in at_since}
     texts = []
     for ref in state.lock.blocks:
