@@ -43,8 +43,16 @@ def resolve_pin(upstream: Upstream, lock: Lock) -> str:
 
 
 def evaluate(
-    project: Project, entry: DatasetConfig, rev: str | None, *, force: bool = False, need_upstream: bool = False
+    project: Project,
+    entry: DatasetConfig,
+    rev: str | None,
+    *,
+    force: bool = False,
+    need_upstream: bool = False,
+    explain_flags: bool = False,
 ) -> Evaluation:
+    """The report of ``entry`` at ``rev``; with ``explain_flags``, examples flagged earlier also carry their code
+    from before the flagging update (for the PR comment, the only report that shows it)."""
     examples = load_examples(project, entry)
     lock = read_lock(project.state, entry)
     upstream = project.upstream() if need_upstream else project.upstream_if_any()
@@ -73,22 +81,30 @@ def evaluate(
         tracked=tracked,
     )
     report = sync.plan(examples, lock, changes, goal, force=force)
-    return Evaluation(_with_code_before_flags(report, upstream, snapshots), tracked)
+    if explain_flags:
+        report = _with_code_before_flags(report, upstream, snapshots)
+    return Evaluation(report, tracked)
 
 
 def _with_code_before_flags(report: sync.Report, upstream: Upstream, snapshots: Snapshots) -> sync.Report:
     """Attach, to each example flagged by an earlier update, its code as it was before that update."""
+    commits: dict[str, str | None] = {}  # flags of one update share their `since`: resolve it once
     states = []
     for example in report.examples:
         review = example.lock.review
         if review is None or review.since is None or any(block.change for block in example.blocks):
             states.append(example)
             continue
+        if review.since not in commits:
+            try:
+                commits[review.since] = upstream.resolve(review.since)
+            except FatalError:  # not fetched, or rewritten: reports say why without the old code
+                commits[review.since] = None
+        since = commits[review.since]
         paths = sorted({f.old_path or f.path for f in review.changes} | {ref.path for ref in example.lock.blocks})
         try:
-            at_since = snapshots.files(upstream.resolve(review.since), paths)
-        except FatalError:  # not fetched, rewritten or unparseable: reports say why without the old code
-            states.append(example)
-            continue
-        states.append(replace(example, before=sync.code_before_flag(example, at_since)))
+            at_since = snapshots.files(since, paths) if since is not None else None
+        except FatalError:  # unparseable there: the same
+            at_since = None
+        states.append(replace(example, before=sync.code_before_flag(example, at_since)) if at_since else example)
     return replace(report, examples=states)

@@ -20,7 +20,8 @@ def run(project: Project, rev: str | None, output: str, dataset: str | None) -> 
             "(update, ack, add or init finish or undo it first), then check"
         )
     config = project.config()
-    reports = [evaluate(project, entry, rev).report for entry in config.chosen(dataset)]
+    explain = output in ("markdown", "github")  # the comment and the step summary show flagged examples' old code
+    reports = [evaluate(project, entry, rev, explain_flags=explain).report for entry in config.chosen(dataset)]
     if reports and reports[0].target is None:
         click.echo(
             "svixsync: no upstream checkout at hand (--upstream or SVIXSYNC_UPSTREAM): "
