@@ -159,7 +159,7 @@ class _Comment:
         else:
             self.left_out += 1
 
-    def lines(self, head: list[str], items: list[str], tail: list[str] = []) -> None:  # noqa: B006 - never mutated
+    def lines(self, head: list[str], items: list[str], tail: list[str]) -> None:
         """``head``, then as many of ``items`` as fit with ``tail``, as one part; the rest counted as left out."""
         kept = list(head)
         size = sum(_size(line) + 1 for line in head + tail)
