@@ -124,11 +124,33 @@ def init(
 @click.option("--user-file", type=click.File("r", encoding="utf-8"), required=True, help="The request.")
 @click.option("--think-file", type=click.File("r", encoding="utf-8"), required=True, help="The reasoning.")
 @click.option("--dataset", help="Dataset file, where several are configured.")
-def add(names: tuple[str, ...], user_file: TextIO, think_file: TextIO, dataset: str | None) -> None:
+@click.option(
+    "--cite",
+    "citations",
+    multiple=True,
+    metavar="PATH::NAME",
+    help="Upstream code the prose relies on without quoting it (repeatable); a non-Rust file as PATH.",
+)
+def add(
+    names: tuple[str, ...], user_file: TextIO, think_file: TextIO, dataset: str | None, citations: tuple[str, ...]
+) -> None:
     """Append an example whose code is the pinned text of the blocks NAMES, in that order."""
     from svixsync.commands import add as command
 
-    sys.exit(command.run(_project(), list(names), user_file.read(), think_file.read(), dataset))
+    sys.exit(command.run(_project(), list(names), user_file.read(), think_file.read(), dataset, list(citations)))
+
+
+@cli.command()
+@click.argument("line", type=int)
+@click.argument("citations", nargs=-1, required=True, metavar="CITATION...")
+@click.option("--drop", is_flag=True, help="Drop these citations instead of recording them.")
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def cite(line: int, citations: tuple[str, ...], drop: bool, dataset: str | None) -> None:
+    """Record the upstream code the prose of the example on LINE relies on: PATH::NAME, or PATH for a non-Rust
+    file. A change to it flags the example for review."""
+    from svixsync.commands import cite as command
+
+    sys.exit(command.run(_project(), line, list(citations), drop, dataset))
 
 
 def main() -> None:

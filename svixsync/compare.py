@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from svixsync.blocks import Block
+from svixsync.fingerprint import Fingerprint
 
 ChangeClass = Literal["cosmetic", "doc", "semantic", "renamed", "moved", "added", "removed"]
 # Texts that agree on this share, names masked, are one block renamed; see tests/compare_test.py for the
@@ -77,6 +78,37 @@ def compare(old: list[Block], new: list[Block], moves: dict[str, str | None]) ->
     order = {block.key: index for index, block in enumerate(new)}
     changes.sort(key=lambda change: (change.new is None, order.get(change.block.key, 0)))
     return changes
+
+
+@dataclass(frozen=True)
+class Followed:
+    """Where a recorded block is at the target and how it changed; ``new`` is None where it is gone."""
+
+    change: ChangeClass | None
+    new: Block | None
+    old_name: str | None = None
+    old_path: str | None = None
+    old: Block | None = None  # the block at the pin, where the comparison read it
+
+
+Key = tuple[str, str, str]
+
+
+def follow(key: Key, recorded: Fingerprint, by_old_key: dict[Key, Change], at_target: dict[Key, Block]) -> Followed:
+    """Follow the block recorded under ``key`` from the pin to the target: through the changes of the comparison
+    (keyed by the block at the pin), else by its key at the target. The recorded fingerprint decides content
+    changes: it is what the dataset holds, whatever the pin's blob says."""
+    change = by_old_key.get(key)
+    new = change.new if change is not None else at_target.get(key)
+    old = change.old if change is not None else None
+    if new is None:
+        return Followed("removed", None, old=old)
+    content = recorded.change_to(new.fingerprint)
+    if change is None:
+        return Followed(content, new)
+    # A rename is always reported as one; a move only where the block kept its meaning.
+    structural = change.change == "renamed" or (change.change == "moved" and content != "semantic")
+    return Followed(change.change if structural else content, new, change.old_name, change.old_path, old)
 
 
 def _moved_between_files(vanished: list[Block], appeared: list[Block]) -> list[Change]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from svixsync.report import summary_line
+from svixsync.report import dependency_why, summary_line
 from svixsync.sync import Report
 
 
@@ -25,13 +25,17 @@ def workflow_commands(report: Report) -> list[str]:
         if state.status == "fresh":
             continue
         level = "warning" if state.status == "refreshed" else "error"
-        names = ", ".join(f"{b.name} ({b.change})" for b in state.blocks if b.change) or "flagged earlier"
+        reasons = [f"{b.name} ({b.change})" for b in state.blocks if b.change]
+        reasons += [dependency_why(state, d) for d in state.depends if d.flags]
+        names = "; ".join(reasons) or "flagged earlier"
         title = f"svixsync: example {state.status}"
         message = (
             f"{names}; "
             + {
                 "refreshed": "run `svixsync update` to refresh its code",
                 "stale": "its request and reasoning must be re-authored, then `svixsync ack`",
+                "review": "code its prose depends on changed; check the request and reasoning, edit them or "
+                "`svixsync ack --keep-prose`",
                 "removed": "a block it quotes is gone upstream; re-author or delete it",
             }[state.status]
         )

@@ -11,8 +11,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from svixsync.report import MARKER, summary_line
-from svixsync.sync import ExampleState, Report
+from svixsync.depends import DependencyState
+from svixsync.report import MARKER, dependency_why, summary_line
+from svixsync.sync import BlockState, ExampleState, Report
 
 LIMIT = 65_536  # GitHub's limit on a comment body, in characters (counted here as UTF-16 code units, to be safe)
 BACKTICKS = re.compile(r"`+")
@@ -22,8 +23,11 @@ WORDS_OF_REQUEST = 12
 ADVICE = (
     "**stale**: the code's meaning changed; re-author the request and the reasoning, then `svixsync ack LINE`. "
     "**removed**: a quoted block is gone; re-author the example with `svixsync add`, or delete the line. "
+    "**review**: code the prose mentions or cites changed; check the request and the reasoning, then edit them or "
+    "`svixsync ack LINE --keep-prose`. "
     "**refreshed**: nothing to write; `svixsync update` rewrites the code and the prose stays true."
 )
+VIA_WORDS = {"mention": "mentioned", "citation": "cited"}
 CHANGE_WORDS = {
     "cosmetic": "layout only",
     "doc": "comments only",
@@ -73,14 +77,24 @@ def _why(change: str, old_name: str | None, old_path: str | None) -> str:
 
 def _row(state: ExampleState, url: str) -> str:
     changed = [block for block in state.blocks if block.change is not None]
+    depends = [dependency for dependency in state.depends if dependency.flags]
     review = state.lock.review
-    if changed:
-        names = ", ".join(code(block.name) for block in changed)
-        why = "; ".join(_why(block.change or "", block.old_name, block.old_path) for block in changed)
+    if changed or depends:
+        names = ", ".join(
+            code(item.name) for item in [*changed, *depends] if isinstance(item, BlockState | DependencyState)
+        )
+        why = "; ".join(
+            [_why(block.change or "", block.old_name, block.old_path) for block in changed]
+            + [dependency_why(state, dependency, code) for dependency in depends]
+        )
     elif review is not None:
         flags = review.changes
         names = ", ".join(code(flag.name) for flag in flags) or ", ".join(code(b.name) for b in state.blocks[1:])
-        what = "; ".join(_why(flag.change, flag.old_name, flag.old_path) for flag in flags) or "flagged"
+        what = "; ".join(
+            dependency_why(state, flag, code) if flag.via else _why(flag.change, flag.old_name, flag.old_path)
+            for flag in flags
+        )
+        what = what or "flagged"
         if review.since:
             why = f"{what} between {_link(url, review.since)} and {_link(url, review.flagged_at)}"
         else:
@@ -123,17 +137,26 @@ def diff(old: str, new: str, context: int = 3) -> str:
     return "\n".join(out)
 
 
-def _details(state: ExampleState) -> str | None:
-    """The collapsed code change of a stale example, or None where there is no code to compare."""
-    if state.status != "stale":
-        return None
-    if state.code is not None:
-        old, new, when = state.example.code, state.code, "upstream now"
-    elif state.before is not None:
-        old, new, when = state.before, state.example.code, "the flagging update"
-    else:
-        return None
-    summary = html.escape(f"line {state.example.number}: code change ({when})")
+def _details(state: ExampleState) -> list[str]:
+    """The collapsed code changes behind a flag: the example's code field where it is stale, and the code of each
+    dependency whose change flags it."""
+    line = state.example.number
+    parts = []
+    if state.status == "stale" and state.code is not None:
+        parts.append(_collapsed(f"line {line}: code change (upstream now)", state.example.code, state.code))
+    elif state.status == "stale" and state.before is not None:
+        parts.append(_collapsed(f"line {line}: code change (the flagging update)", state.before, state.example.code))
+    for change in state.dependency_diffs():
+        if change.old is not None:
+            how = {"mention": "mentioned", "citation": "cited"}.get(change.via, change.via)
+            parts.append(
+                _collapsed(f"line {line}: {how} {change.name} ({change.change})", change.old, change.new or "")
+            )
+    return parts
+
+
+def _collapsed(title: str, old: str, new: str) -> str:
+    summary = html.escape(title)
     return "\n".join([f"<details><summary>{summary}</summary>", "", fence(diff(old, new), "diff"), "", "</details>"])
 
 
@@ -177,7 +200,11 @@ def comment(reports: list[Report], upstream_url: str) -> str:
     note_room = 300
     body = _Comment(LIMIT - note_room)
     flagged = sum(report.count("stale") + report.count("removed") for report in reports)
-    title = f"{flagged} example{'s' if flagged != 1 else ''} to re-author" if flagged else "nothing to re-author"
+    to_review = sum(report.count("review") for report in reports)
+    parts = [f"{flagged} example{'s' if flagged != 1 else ''} to re-author"] if flagged else []
+    if to_review:
+        parts.append(f"{to_review}{'' if parts else ' example' + ('s' if to_review != 1 else '')} to review")
+    title = ", ".join(parts) or "nothing to re-author"
     body.add(f"{MARKER}\n### svixsync: {title}\n")
     details: list[str] = []
     for report in reports:
@@ -200,7 +227,7 @@ def comment(reports: list[Report], upstream_url: str) -> str:
                 ],
                 [""],
             )
-        details += [part for part in map(_details, report.examples) if part is not None]
+        details += [part for state in report.examples for part in _details(state)]
     for part in details:
         body.add(part + "\n")
     if body.left_out:

@@ -47,6 +47,16 @@ class Snapshots:
             cache.store(blob, self._by_blob[key])
         return self._by_blob[key]
 
+    def raw(self, commit: str, path: str) -> bytes | None:
+        """The bytes of a non-Rust file at ``commit`` (a cited configuration file); None where it does not exist."""
+        blob = self.upstream.blob_sha(commit, path)
+        if blob is None:
+            return None
+        size = self.upstream.blob_size(blob)
+        if size > MAX_SOURCE_BYTES:
+            raise FatalError(f"{path} at {commit[:12]} is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit")
+        return self.upstream.read_blob(blob)
+
     def files(self, commit: str, paths: list[str]) -> list[Block]:
         self.upstream.blob_shas(commit, paths)  # one `git ls-tree` for all of them
         return [block for path in paths for block in self.file(commit, path)]

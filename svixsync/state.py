@@ -10,11 +10,13 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from svixsync.blocks import Block
 from svixsync.errors import FatalError, first_problem
 from svixsync.fingerprint import Fingerprint
 from svixsync.upstream import check_tracked_path
 
 CONFIG_FILE = "config.json"
+Via = Literal["mention", "citation"]  # how prose depends on a block it does not quote (contract §3a)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -127,6 +129,19 @@ class BlockRef(_Identified):
         return Fingerprint(self.sha256, self.tokens, self.words)
 
 
+class Dependency(BlockRef):
+    """A block (or a whole non-Rust file, kind `file`) the prose depends on without quoting it (contract §3a),
+    fingerprinted at the pin.
+
+    ``spans`` are the inline-code spans of the prose that name it (none for a citation alone); ``gone`` marks one
+    removed upstream, listed until the prose no longer mentions it or its citation is dropped.
+    """
+
+    via: Via
+    spans: list[str] = Field(default_factory=list)
+    gone: bool = False
+
+
 class Site(_Identified):
     """Where a block is: enough to report it, and to find it again at the same blob."""
 
@@ -134,11 +149,13 @@ class Site(_Identified):
 
 
 class Flag(_Identified):
-    """One block change that made an example stale or removed, as the flagging update saw it."""
+    """One block change that flagged an example, as the flagging update saw it: a quoted block's (``via`` None) or
+    a dependency's."""
 
     change: str
     old_name: str | None = None
     old_path: str | None = None
+    via: Via | None = None
 
 
 class Review(_Strict):
@@ -148,7 +165,7 @@ class Review(_Strict):
     comment can say why, and show the code as it was, long after the update moved the pin.
     """
 
-    reason: Literal["stale", "removed"]
+    reason: Literal["stale", "removed", "review"]
     flagged_at: str
     prose_sha256: str
     since: str | None = None
@@ -160,6 +177,11 @@ class ExampleLock(_Strict):
     prose_sha256: str
     blocks: list[BlockRef]
     review: Review | None = None
+    citations: list[str] = Field(default_factory=list)  # `PATH::NAME`, or `PATH` for a non-Rust file
+    # What the prose depends on, worked out from the prose of ``prose_sha256`` and the citations at the pin; None in
+    # a lock written before svixsync tracked prose, or after an `ack` with no checkout at hand: the next run with
+    # one works it out.
+    depends: list[Dependency] | None = None
 
 
 class Lock(_Strict):
@@ -170,6 +192,24 @@ class Lock(_Strict):
     # were selected under: a later run reuses them for every file upstream left untouched, instead of parsing it.
     uncovered: list[Site] | None = None
     selection: str | None = None
+
+
+def ref_of(block: Block) -> BlockRef:
+    """A block as the lock records it."""
+    return BlockRef(
+        path=block.path,
+        kind=block.kind,
+        name=block.name,
+        start_line=block.start_line,
+        lines=block.text.count("\n") + 1,
+        sha256=block.fingerprint.text,
+        tokens=block.fingerprint.tokens,
+        words=block.fingerprint.words,
+    )
+
+
+def site_of(block: Block) -> Site:
+    return Site(path=block.path, kind=block.kind, name=block.name, start_line=block.start_line)
 
 
 def selection_digest(dataset: DatasetConfig, tracked: list[str] | None = None) -> str:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from svixsync.blocks import Block
-from svixsync.compare import Change, ChangeClass
+from svixsync.compare import Change, ChangeClass, Key, follow
 from svixsync.dataset import Example
+from svixsync.depends import DependencyState, Moves, citation_of, follow_dependency
 from svixsync.errors import FatalError
 from svixsync.fingerprint import sha256
-from svixsync.state import BlockRef, ExampleLock, Flag, Lock, Review, Site
+from svixsync.state import BlockRef, ExampleLock, Flag, Lock, Review, Site, ref_of, site_of
 
-Status = Literal["fresh", "refreshed", "stale", "removed"]
-SEVERITY: dict[Status, int] = {"fresh": 0, "refreshed": 1, "stale": 2, "removed": 3}
+Status = Literal["fresh", "refreshed", "review", "stale", "removed"]
+SEVERITY: dict[Status, int] = {"fresh": 0, "refreshed": 1, "review": 2, "stale": 3, "removed": 4}
+FLAGGED: tuple[Status, ...] = ("review", "stale", "removed")  # what `update` flags for a person
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,31 @@ class BlockState:
 
 
 @dataclass(frozen=True)
+class DependencyDiff:
+    """The code of a dependency before and after the change that flagged an example (for the PR comment)."""
+
+    via: str
+    name: str
+    change: str | None
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
 class ExampleState:
     example: Example
     status: Status
     blocks: list[BlockState]
     lock: ExampleLock  # the lock entry after `update`
     code: str | None  # the code field after `update`, None where it stays as it is
+    depends: list[DependencyState] = field(default_factory=list)
     before: str | None = None  # for an example flagged earlier: its code field as it was before the flagging update
+    flagged: list[DependencyDiff] = field(default_factory=list)  # and its dependencies' changes that flagged it
+
+    def dependency_diffs(self) -> list[DependencyDiff]:
+        """The changes of dependencies that flag this example: those of this run, else those of its flag."""
+        now = [DependencyDiff(d.via, d.name, d.change, d.old_text, d.new_text) for d in self.depends if d.flags]
+        return now or self.flagged
 
     @property
     def pending(self) -> bool:
@@ -61,8 +81,11 @@ class Target:
     commit: str
     blocks: list[Block]  # every block of the files read at the target: those the commit touched, or all
     selected: list[Block]  # the ones the topic rules select
-    untouched: frozenset[str]  # tracked files with the pin's blob, left unread: their blocks are the lock's
+    untouched: frozenset[str]  # tracked and cited files with the pin's blob, left unread: the lock knows them
     tracked: list[str]  # the tracked files at the target, in order
+    moves: dict[str, str | None] = field(default_factory=dict)  # old path -> new path of every file read
+    files_before: dict[str, bytes] = field(default_factory=dict)  # cited non-Rust files read at the pin
+    files_after: dict[str, bytes] = field(default_factory=dict)  # and at the target (absent where deleted)
 
 
 @dataclass(frozen=True)
@@ -79,23 +102,6 @@ class Report:
     @property
     def in_sync(self) -> bool:
         return all(state.status == "fresh" for state in self.examples)
-
-
-def site_of(block: Block) -> Site:
-    return Site(path=block.path, kind=block.kind, name=block.name, start_line=block.start_line)
-
-
-def ref_of(block: Block) -> BlockRef:
-    return BlockRef(
-        path=block.path,
-        kind=block.kind,
-        name=block.name,
-        start_line=block.start_line,
-        lines=block.text.count("\n") + 1,
-        sha256=block.fingerprint.text,
-        tokens=block.fingerprint.tokens,
-        words=block.fingerprint.words,
-    )
 
 
 def code_of(blocks: list[Block]) -> str:
@@ -152,15 +158,27 @@ def offline(examples: list[Example], lock: Lock, *, force: bool = False) -> Repo
             verify_code(example, entry)
         status: Status = entry.review.reason if entry.review else "fresh"
         blocks = [BlockState(ref, None, None) for ref in entry.blocks]
-        states.append(ExampleState(example, status, blocks, entry, None))
+        depends = [DependencyState(dependency, None, dependency) for dependency in entry.depends or []]
+        states.append(ExampleState(example, status, blocks, entry, None, depends))
     return Report(lock.dataset, lock.pinned, None, states, list(lock.uncovered or []))
 
 
 def plan(examples: list[Example], lock: Lock, changes: list[Change], target: Target, *, force: bool = False) -> Report:
-    """Status and new code of every example when upstream moves from the pin to ``target``."""
+    """Status and new code of every example when upstream moves from the pin to ``target``.
+
+    Every lock entry must know its dependencies (evaluate works out those of a lock written before prose was
+    tracked, or of prose edited since)."""
     check_alignment(examples, lock)
     by_old_key = {change.old.key: change for change in changes if change.old is not None}
     at_target = {block.key: block for block in target.blocks}
+    moves = Moves(
+        read=frozenset(target.moves),
+        paths=target.moves,
+        by_old_key=by_old_key,
+        at_target=at_target,
+        files_before=target.files_before,
+        files_after=target.files_after,
+    )
     states: list[ExampleState] = []
     unchanged: dict[tuple[str, str, str, str], Block] = {}  # examples share blocks (the `use` block, at least)
     for example, entry in zip(examples, lock.examples, strict=True):
@@ -175,7 +193,8 @@ def plan(examples: list[Example], lock: Lock, changes: list[Change], target: Tar
                 blocks.append(BlockState(ref, None, unchanged[key]))
             else:
                 blocks.append(_follow(ref, by_old_key, at_target))
-        states.append(_example_state(example, entry, blocks, lock.pinned, target.commit))
+        depends = [follow_dependency(dependency, moves) for dependency in entry.depends or []]
+        states.append(_example_state(example, entry, blocks, depends, lock.pinned, target.commit))
     covered = {state.new.key for example in states for state in example.blocks if state.new is not None}
     found = [site_of(block) for block in target.selected if block.key not in covered]
     kept = [site for site in lock.uncovered or [] if site.path in target.untouched and site.key not in covered]
@@ -190,44 +209,43 @@ def _unchanged(ref: BlockRef, text: str) -> Block:
     return Block(ref.path, ref.kind, ref.name, ref.start_line, ref.start_line + ref.lines - 1, text, ref.fingerprint)
 
 
-def _follow(
-    ref: BlockRef, by_old_key: dict[tuple[str, str, str], Change], at_target: dict[tuple[str, str, str], Block]
-) -> BlockState:
-    change = by_old_key.get(ref.key)
-    new = change.new if change is not None else at_target.get(ref.key)
-    if new is None:
-        return BlockState(ref, "removed", None)
-    # The recorded fingerprint decides content changes: it is what the dataset holds, whatever the pin's blob says.
-    content = ref.fingerprint.change_to(new.fingerprint)
-    if change is None:
-        return BlockState(ref, content, new)
-    # A rename is always reported as one; a move only where the block kept its meaning.
-    structural = change.change == "renamed" or (change.change == "moved" and content != "semantic")
-    return BlockState(ref, change.change if structural else content, new, change.old_name, change.old_path)
+def _follow(ref: BlockRef, by_old_key: dict[Key, Change], at_target: dict[Key, Block]) -> BlockState:
+    found = follow(ref.key, ref.fingerprint, by_old_key, at_target)
+    return BlockState(ref, found.change, found.new, found.old_name, found.old_path)
+
+
+def _flag(state: BlockState | DependencyState) -> Flag:
+    return Flag(
+        path=state.path,
+        kind=state.kind,
+        name=state.name,
+        change=state.change or "",
+        old_name=state.old_name,
+        old_path=state.old_path,
+        via=state.via if isinstance(state, DependencyState) else None,
+    )
 
 
 def _example_state(
-    example: Example, entry: ExampleLock, blocks: list[BlockState], pinned: str, target: str
+    example: Example,
+    entry: ExampleLock,
+    blocks: list[BlockState],
+    depends: list[DependencyState],
+    pinned: str,
+    target: str,
 ) -> ExampleState:
     status: Status = "fresh"
     for state in blocks:
         status = max(status, _status_of(state), key=SEVERITY.__getitem__)
+    if any(dependency.flags for dependency in depends):
+        status = max(status, "review", key=SEVERITY.__getitem__)
     review = entry.review
-    if status in ("stale", "removed"):
-        flags = [
-            Flag(
-                path=state.path,
-                kind=state.kind,
-                name=state.name,
-                change=state.change or "",
-                old_name=state.old_name,
-                old_path=state.old_path,
-            )
-            for state in blocks
-            if _status_of(state) in ("stale", "removed")
-        ]
+    if status in FLAGGED:
+        flags = [_flag(state) for state in blocks if _status_of(state) in FLAGGED]
+        flags += [_flag(dependency) for dependency in depends if dependency.flags]
+        reason = max(status, review.reason if review else status, key=SEVERITY.__getitem__)
         review = Review(
-            reason="removed" if status == "removed" else "stale",
+            reason=reason,  # type: ignore[arg-type]  # one of FLAGGED
             flagged_at=target,
             prose_sha256=review.prose_sha256 if review else example.prose_sha256,
             since=review.since if review else pinned,
@@ -235,8 +253,11 @@ def _example_state(
         )
     if review is not None:
         status = max(status, review.reason, key=SEVERITY.__getitem__)
+    recorded = [dependency.new for dependency in depends]
+    citations = _followed_citations(entry.citations, depends)
     if any(state.new is None for state in blocks):
-        return ExampleState(example, status, blocks, entry.model_copy(update={"review": review}), None)
+        update = {"review": review, "depends": recorded, "citations": citations}
+        return ExampleState(example, status, blocks, entry.model_copy(update=update), None, depends)
     new_blocks = [state.new for state in blocks if state.new is not None]
     code = code_of(new_blocks)
     # Nothing to record anew, the case of most examples on most runs: keep the lock entry as it is.
@@ -245,15 +266,24 @@ def _example_state(
         and review is entry.review
         and (entry.line, entry.prose_sha256) == (example.number, example.prose_sha256)
         and all(state.change is None and state.new.start_line == state.ref.start_line for state in blocks)  # type: ignore[union-attr]
+        and recorded == entry.depends
     ):
-        return ExampleState(example, status, blocks, entry, None)
+        return ExampleState(example, status, blocks, entry, None, depends)
     new_entry = ExampleLock(
         line=example.number,
         prose_sha256=example.prose_sha256,
         blocks=[ref_of(block) for block in new_blocks],
         review=review,
+        citations=citations,
+        depends=recorded,
     )
-    return ExampleState(example, status, blocks, new_entry, code if code != example.code else None)
+    return ExampleState(example, status, blocks, new_entry, code if code != example.code else None, depends)
+
+
+def _followed_citations(citations: list[str], depends: list[DependencyState]) -> list[str]:
+    """The recorded citations, each renamed or moved where the block or file it names was."""
+    renamed = {citation_of(state.ref): citation_of(state.new) for state in depends if state.via == "citation"}
+    return [renamed.get(citation, citation) for citation in citations]
 
 
 def _status_of(state: BlockState) -> Status:
@@ -272,7 +302,7 @@ def code_before_flag(state: ExampleState, at_since: list[Block]) -> str | None:
     review = state.lock.review
     if review is None:
         return None
-    back = {f.key: (f.old_path or f.path, f.kind, f.old_name or f.name) for f in review.changes}
+    back = {f.key: (f.old_path or f.path, f.kind, f.old_name or f.name) for f in review.changes if f.via is None}
     found = {block.key: block for block in at_since}
     texts = []
     for ref in state.lock.blocks:

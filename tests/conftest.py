@@ -81,10 +81,12 @@ class Project:
             args += ["--tracked", path]
         self.ok(*args)
 
-    def add(self, *names: str, user: str, think: str, dataset: str | None = None) -> None:
+    def add(self, *names: str, user: str, think: str, dataset: str | None = None, cite: Sequence[str] = ()) -> None:
         (self.root / "user.txt").write_text(user, encoding="utf-8")
         (self.root / "think.txt").write_text(think, encoding="utf-8")
         extra = ["--dataset", dataset] if dataset else []
+        for citation in cite:
+            extra += ["--cite", citation]
         self.ok(
             "add",
             *names,

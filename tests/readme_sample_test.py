@@ -17,8 +17,9 @@ KEY_V2 = ('format!("TEAM_v1_{id}")', 'format!("TEAM_v2_{id}")')
 
 
 def sample_comment(tmp_path: Path) -> str:
-    """A bump of the tests' team service: one fn now propagates errors, one is reformatted, the key format moves to
-    v2 and a new caching fn appears; the weekly workflow runs `update`, then posts `check --format markdown`."""
+    """A bump of the tests' team service: one fn now propagates errors (the reasoning of another example mentions
+    it), one is reformatted, the key format moves to v2 and a new caching fn appears; the weekly workflow runs
+    `update`, then posts `check --format markdown`."""
     repo = GitRepo(tmp_path / "upstream")
     repo.write(TRACKED, TEAM_RS)
     repo.commit("team cache")
@@ -34,7 +35,11 @@ def sample_comment(tmp_path: Path) -> str:
         user="Why does the roster read the cache before the database, and what happens when the cache is down?",
         think="x",
     )
-    project.add("CachedTeam::forget", user="When do we drop a team from the cache?", think="x")
+    project.add(
+        "CachedTeam::forget",
+        user="When do we drop a team from the cache?",
+        think="Entries written by `cached_fetch` stay until `forget` deletes them or their TTL runs out.",
+    )
     project.add(
         "CachedMember", "kv_def!(TeamKey)", "impl TeamKey", user="What does a cached member look like?", think="x"
     )

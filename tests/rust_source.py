@@ -105,3 +105,25 @@ impl RosterKey {
     }
 }
 """
+
+# An untracked module the dataset's prose relies on: the handler that picks the TTL the cached lookup runs with.
+HANDLERS_RS = """use std::time::Duration;
+
+use crate::team::CachedTeam;
+
+/// Posts a message to a team: the roster comes from the cache for half a minute.
+pub async fn post_team_message(cache: &Cache, db: &Db, id: &str, body: String) -> Result<()> {
+    let team = CachedTeam::cached_fetch(cache, db, id, Duration::from_secs(30)).await?;
+    deliver(team, body).await
+}
+
+pub async fn deliver(team: Option<CachedTeam>, body: String) -> Result<()> {
+    Ok(())
+}
+"""
+HANDLERS = "src/handlers.rs"
+
+CONFIG_TOML = """# The cache backend: "memory" keeps entries in this process only.
+cache_type = "memory"
+"""
+CONFIG = "config.default.toml"

@@ -13,11 +13,10 @@ from svixsync import state, transaction
 from svixsync.blocks import Block
 from svixsync.dataset import Example
 from svixsync.errors import FatalError, first_problem
-from svixsync.evaluate import load_examples
+from svixsync.evaluate import load_examples, pin_scope, with_depends
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
-from svixsync.state import Config, DatasetConfig, ExampleLock, Lock
-from svixsync.sync import ref_of, site_of
+from svixsync.state import Config, DatasetConfig, ExampleLock, Lock, ref_of, site_of
 from svixsync.topic import selects
 from svixsync.upstream import UPSTREAM_URL
 
@@ -35,7 +34,8 @@ def run(
         upstream = project.upstream()
         previous = _previous_lock(project, entry)
         pin = upstream.resolve(rev or (previous.pinned if previous else "HEAD"))
-        blocks = Snapshots(upstream).files(pin, entry.tracked)
+        snapshots = Snapshots(upstream)
+        blocks = snapshots.files(pin, entry.tracked)
         for path in entry.tracked:
             if upstream.blob_sha(pin, path) is None:
                 raise FatalError(f"tracked file {path} does not exist at {pin[:12]}")
@@ -47,7 +47,7 @@ def run(
             by_first_line.setdefault(block.text.split("\n", 1)[0], []).append(block)
         adopted = [adopt(example, blocks, by_first_line) for example in examples]
         covered = {block.key for found in adopted for block in found}
-        lock = Lock(
+        adopting = Lock(
             dataset=entry.file,
             pinned=pin,
             examples=[
@@ -56,12 +56,16 @@ def run(
                     prose_sha256=example.prose_sha256,
                     blocks=[ref_of(block) for block in found],
                     review=reviews.get(example.prose_sha256),
+                    citations=earlier.citations if earlier else [],
+                    depends=earlier.depends if earlier else None,
                 )
                 for example, found in zip(examples, adopted, strict=True)
+                for earlier in [_earlier(previous, example, {e.prose_sha256 for e in examples})]
             ],
             uncovered=[site_of(block) for block in blocks if selects(entry.topic, block) and block.key not in covered],
             selection=state.selection_digest(entry),
         )
+        lock = with_depends(adopting, examples, lambda: pin_scope(snapshots, pin, entry, adopting), everything=True)
         files = {
             project.state / entry.lock_file: state.dump(lock),
             project.state / state.CONFIG_FILE: state.dump(config),
@@ -102,6 +106,21 @@ def _configure(
     if existing is None:
         datasets.append(entry)
     return config.model_copy(update={"datasets": datasets}), entry
+
+
+def _earlier(previous: Lock | None, example: Example, current: set[str]) -> ExampleLock | None:
+    """The previous lock's entry for ``example``: the one with the same prose, else the one on the same line whose
+    prose no line has any more (a line edited in place). ``current`` holds the prose hashes of every line."""
+    if previous is None:
+        return None
+    same = next((e for e in previous.examples if e.prose_sha256 == example.prose_sha256), None)
+    if same is not None:
+        return same
+    if example.number <= len(previous.examples):
+        on_line = previous.examples[example.number - 1]
+        if on_line.prose_sha256 not in current:
+            return on_line
+    return None
 
 
 def _previous_lock(project: Project, entry: state.DatasetConfig) -> Lock | None:

@@ -17,7 +17,7 @@ def test_fresh_at_the_pin_exits_0_and_lists_every_example(project: Project) -> N
     assert [b["name"] for b in first] == ["use", "CachedTeam::cached_fetch", "CachedTeam::load_from_db"]
     assert all(b["change"] is None for b in first)
     assert document["uncovered"] == [{"path": TRACKED, "kind": "struct", "name": "CachedTeam"}]
-    assert document["summary"] == {"fresh": 3, "refreshed": 0, "stale": 0, "removed": 0, "uncovered": 1}
+    assert document["summary"] == {"fresh": 3, "refreshed": 0, "stale": 0, "removed": 0, "review": 0, "uncovered": 1}
 
 
 def test_check_writes_nothing_even_with_findings(project: Project) -> None:

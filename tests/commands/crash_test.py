@@ -15,6 +15,7 @@ from svixsync import transaction
 from svixsync.cli import cli
 from tests.commands.update_test import BODY, RELAYOUT, prose
 from tests.conftest import TRACKED, Project
+from tests.rust_source import HANDLERS, HANDLERS_RS
 
 Files = dict[str, bytes]
 
@@ -110,7 +111,7 @@ def kill_everywhere(project: Project, args: list[str]) -> tuple[int, int]:
 
 @pytest.mark.parametrize(
     "scenario",
-    ["refresh-and-stale", "file-moved-and-relayout", "ack"],
+    ["refresh-and-stale", "file-moved-and-relayout", "ack", "cite"],
 )
 def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str) -> None:
     if scenario == "refresh-and-stale":
@@ -123,6 +124,11 @@ def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str) ->
         project.upstream.edit("src/teams/mod.rs", *RELAYOUT)
         project.upstream.commit("move and relayout")
         args = ["update"]
+    elif scenario == "cite":
+        project.upstream.write(HANDLERS, HANDLERS_RS)
+        project.upstream.commit("handlers")
+        project.ok("update")
+        args = ["cite", "1", f"{HANDLERS}::post_team_message"]
     else:
         project.upstream.edit(TRACKED, *BODY)
         project.upstream.commit("stale")
@@ -131,6 +137,7 @@ def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str) ->
         data.write_bytes(data.read_bytes().replace(b"tries the cache", b"reads the cache"))
         args = ["ack", "1"]
     kills, recovery_kills = kill_everywhere(project, args)
-    # Each write, fsync, rename and unlink is a step: at least ten per scenario, and some inside recovery.
+    # Each write, fsync, rename and unlink is a step: at least ten per scenario (one file, for ack and cite), and
+    # some inside recovery.
     assert kills >= 10 and recovery_kills >= 4, (kills, recovery_kills)
     print(f"{scenario}: {kills} kills during the write, {recovery_kills} during recovery")

@@ -1,0 +1,60 @@
+"""Which blocks an inline-code span names (contract §3a), over blocks tree-sitter extracts from Rust written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from svixsync.blocks import extract
+from svixsync.depends import Scope, code_spans
+from tests.rust_source import HANDLERS, HANDLERS_RS, ROSTER_RS, TEAM_RS
+
+TEAM = "src/team.rs"
+ROSTER = "src/roster.rs"
+
+
+def scope(*files: tuple[str, str]) -> Scope:
+    return Scope([block for path, source in files for block in extract(path, source.encode())])
+
+
+def test_code_spans_are_single_backtick_spans_as_commonmark_pairs_them() -> None:
+    text = "Call `forget` then ``a `b` c`` and\n```rust\nlet `x` = 1;\n```\n` padded ` and an unclosed ` tick"
+    assert code_spans(text) == ["forget", "padded"]
+    assert code_spans("a `` `` b `c`") == ["c"]
+    assert code_spans("no spans here") == []
+
+
+@pytest.mark.parametrize(
+    ("span", "name"),
+    [
+        ("CachedTeam::forget", "CachedTeam::forget"),  # a block's name
+        ("kv_def!(TeamKey)", "kv_def!(TeamKey)"),  # a name that ends in parentheses
+        ("forget", "CachedTeam::forget"),  # the last segment of one block's name
+        ("forget(cache, id)", "CachedTeam::forget"),  # a trailing (…) dropped
+        ("Self::load_from_db", "CachedTeam::load_from_db"),  # a leading Self:: dropped
+        ("self.active_members()", "CachedTeam::active_members"),
+        ("crate::team::CachedTeam", None),  # crate:: dropped leaves a path that names no block
+        ("TEAM_v1_", "TeamKey::new"),  # a piece of a string literal: the innermost of impl TeamKey and its fn
+        ("cache.delete(&TeamKey::new(id))", "CachedTeam::forget"),  # a piece of code in one fn and its impl
+        (".await", None),  # in several unrelated fns
+        ("Result", None),  # in several fns
+        ("use", None),  # the `use` block is context, never named
+        ("TEAM_v1", None),  # not word-bounded where it occurs (`TEAM_v1_{id}`)
+    ],
+)
+def test_what_a_span_names(span: str, name: str | None) -> None:
+    found = scope((TEAM, TEAM_RS)).mentioned(span)
+    assert (found.name if found else None) == name
+
+
+def test_a_last_segment_shared_by_two_blocks_names_neither() -> None:
+    both = scope((TEAM, TEAM_RS), (ROSTER, ROSTER_RS))
+    assert both.mentioned("new") is None  # TeamKey::new and RosterKey::new
+    assert both.mentioned("TeamKey::new") is not None
+    assert scope((TEAM, TEAM_RS)).mentioned("new") is not None
+
+
+def test_a_name_in_one_file_and_a_piece_in_another() -> None:
+    both = scope((TEAM, TEAM_RS), (HANDLERS, HANDLERS_RS))
+    found = both.mentioned("Duration::from_secs(30)")
+    assert found is not None and found.name == "post_team_message"
+    assert both.mentioned("cached_fetch") is not None  # the fn's name wins over the piece in the handler
