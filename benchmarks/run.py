@@ -1,10 +1,11 @@
 """Measure svixsync against git's own tracking and a parse floor; print a table of ratios.
 
-    python benchmarks/run.py --upstream PATH-TO-svix-webhooks-CLONE [--runs 5] [--files 1000]
+    python benchmarks/run.py --upstream PATH-TO-svix-webhooks-CLONE [--runs 5] [--files 1000] [--baseline REV]
 
 Every figure is the median wall time of whole processes over --runs runs, all in one run on one machine, with peak
 RSS from the kernel (wait4). The scale rows build a synthetic upstream in a temporary folder (benchmarks/synthetic.py)
-and run with the block cache off, so what they show is what svixsync reads, not what it remembers.
+and run with the block cache off, so what they show is what svixsync reads, not what it remembers. Every synthetic
+example mentions fns of five other files and cites fns of two more, as a dataset with prose dependencies does.
 """
 
 from __future__ import annotations
@@ -69,16 +70,36 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
+def check_time(upstream: Path, runs: int, root: Path) -> tuple[float, int]:
+    """Median time and peak RSS of `svixsync check` on the dataset of ``root``, run with the svixsync of ``root``."""
+    command = [*SVIXSYNC, "--upstream", str(upstream), "check"]
+    with tempfile.TemporaryDirectory() as cache:
+        env = environment(SVIXSYNC_CACHE_DIR=cache)
+        if root != ROOT:  # `python -m` runs the package in the working folder: the older svixsync
+            env["PYTHONPATH"] = str(root)
+        ours = median(runs, lambda: run(command, env, root)[0])
+        return ours, run(command, env, root)[1]
+
+
+def check_vs_baseline(upstream: Path, runs: int, revision: str) -> tuple[float, float]:
+    """check on the shipped dataset with this svixsync and with the one at ``revision`` (its own dataset and
+    state/), alternating so that the machine's noise falls on both."""
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        ours, theirs = [], []
+        for _ in range(runs):
+            ours.append(check_time(upstream, 1, ROOT)[0])
+            theirs.append(check_time(upstream, 1, Path(folder))[0])
+    return statistics.median(ours), statistics.median(theirs)
+
+
 def check_vs_floor(upstream: Path, runs: int) -> tuple[float, float, float, int]:
     """svixsync check on the shipped dataset, the floor, the import time of check's modules alone, peak RSS."""
     lock = json.loads((ROOT / "state" / "endpoint_caching.lock.json").read_text())
     head = subprocess.run(["git", "-C", str(upstream), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
     objects = sorted({f"{lock['pinned']}:{TRACKED}", f"{head.strip()}:{TRACKED}"})
-    command = [*SVIXSYNC, "--upstream", str(upstream), "check"]
-    with tempfile.TemporaryDirectory() as cache:
-        env = environment(SVIXSYNC_CACHE_DIR=cache)
-        ours = median(runs, lambda: run(command, env, ROOT)[0])
-        rss = run(command, env, ROOT)[1]
+    ours, rss = check_time(upstream, runs, ROOT)
     floor = median(runs, lambda: run([sys.executable, "-c", FLOOR, str(upstream), *objects])[0])
     imports = [sys.executable, "-c", "import svixsync.cli, svixsync.commands.check, svixsync.evaluate, git"]
     imported = median(runs, lambda: run(imports)[0])
@@ -142,6 +163,13 @@ def scale(folder: Path, files: int, covered: int, runs: int) -> tuple[float, int
     for index in range(files):
         init += ["--tracked", f"src/item_{index:04}.rs"]
     run(init, env)
+    # Citations as `svixsync cite` records them, then `init` adopts them and works out every example's dependencies.
+    lock_path = project / "state" / "bench.lock.json"
+    lock = json.loads(lock_path.read_text())
+    for line, entry in enumerate(lock["examples"]):
+        entry["citations"] = synthetic.citations(line // 5, line % 5, files)
+    lock_path.write_text(json.dumps(lock))
+    run(init, env)
     synthetic.touch(upstream, [index * covered // 5 for index in range(5)])
     pristine = folder / "pristine"
     shutil.copytree(project, pristine)
@@ -168,6 +196,7 @@ def main() -> None:
     parser.add_argument("--upstream", type=Path, required=True, help="a clone of svix-webhooks")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--files", type=int, default=1000, help="files of the large synthetic upstream")
+    parser.add_argument("--baseline", metavar="REV", help="also time check with the svixsync of this commit")
     options = parser.parse_args()
     upstream = options.upstream.resolve()
     runs = options.runs
@@ -182,6 +211,9 @@ def main() -> None:
     ratio("check vs read+parse floor", ours, floor, "<= 3x")
     rows.append(("  of which importing pydantic, GitPython, click", f"{imported:.2f} s", "", ""))
     rows.append(("  peak RSS of check", f"{rss} MB", "", ""))
+    if options.baseline:
+        now, before = check_vs_baseline(upstream, runs, options.baseline)
+        ratio(f"check vs the svixsync of {options.baseline}", now, before, "<= 1.1x", 2)
     warm, first, git, blocks = history_vs_git_log(upstream, runs)
     ratio(f"history --all vs git log -L x {blocks}", warm, git, "<= 1x", 2)
     ratio("  the same with an empty block cache", first, git, "", 2)

@@ -54,9 +54,27 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
+MENTIONS = 5
+CITATIONS = 2
+
+
+def neighbours(index: int, files: int, count: int) -> list[int]:
+    """``count`` other files of ``files``, spread from ``index`` on: where an example's prose reaches."""
+    return [(index + 1 + step * max(1, files // (count + 1))) % files for step in range(count)]
+
+
+def citations(index: int, number: int, files: int) -> list[str]:
+    """The citations of example ``number`` of file ``index``: fns of two other files."""
+    return [
+        f"src/item_{other:04}.rs::Item{other}::{FNS[(number + step) % len(FNS)]}"
+        for step, other in enumerate(neighbours(index, files, CITATIONS))
+    ]
+
+
 def build(folder: Path, files: int, examples_per_file: int, covered_files: int) -> tuple[Path, Path]:
     """An upstream of ``files`` Rust files (one commit) and a project whose dataset quotes the first
-    ``covered_files`` of them, ``examples_per_file`` examples each; not yet adopted (`svixsync init` does that)."""
+    ``covered_files`` of them, ``examples_per_file`` examples each; not yet adopted (`svixsync init` does that).
+    Every example's reasoning mentions fns of five other files (see ``citations`` for what it cites)."""
     upstream, project = folder / "upstream", folder / "project"
     (upstream / "src").mkdir(parents=True)
     project.mkdir()
@@ -74,7 +92,8 @@ def build(folder: Path, files: int, examples_per_file: int, covered_files: int) 
             chosen = [blocks[f"Item{index}::{FNS[(number + step) % len(FNS)]}"].text for step in range(1 + number % 2)]
             code = "\n\n".join([use, *chosen])
             user = f"Synthetic request {index}-{number}."
-            think = f"Synthetic reasoning {index}-{number}."
+            named = ", ".join(f"`Item{other}::refresh`" for other in neighbours(index, files, MENTIONS))
+            think = f"Synthetic reasoning {index}-{number}, naming {named}."
             document = {
                 "type": "chatml",
                 "messages": [
