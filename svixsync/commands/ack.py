@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from svixsync import state, transaction
+from svixsync import state
 from svixsync.errors import FatalError
 from svixsync.evaluate import load_examples
 from svixsync.project import Project
@@ -38,6 +38,6 @@ def run(project: Project, lines: list[int], keep_prose: bool, dataset: str | Non
                 )
             entries[line - 1] = recorded.model_copy(update={"review": None, "prose_sha256": example.prose_sha256})
         new_lock = lock.model_copy(update={"examples": entries})
-        transaction.commit(project.root, project.state, {project.state / entry.lock_file: state.dump(new_lock)})
+        project.commit({project.state / entry.lock_file: state.dump(new_lock)})
     click.echo(f"acknowledged line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}")
     return 0
