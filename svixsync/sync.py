@@ -219,12 +219,12 @@ def _example_state(
                 path=state.path,
                 kind=state.kind,
                 name=state.name,
-                change=state.change or "",
+                change=state.change,
                 old_name=state.old_name,
                 old_path=state.old_path,
             )
             for state in blocks
-            if _status_of(state) in ("stale", "removed")
+            if state.change is not None and _status_of(state) in ("stale", "removed")
         ]
         review = Review(
             reason="removed" if status == "removed" else "stale",
