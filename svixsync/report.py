@@ -6,6 +6,7 @@ import json
 from typing import Any, Protocol
 
 from svixsync.sync import ExampleState, Report, Status
+from svixsync.terminal import safe
 
 STATUSES: tuple[Status, ...] = ("fresh", "refreshed", "stale", "removed")
 MARKER = "<!-- svixsync-report -->"
@@ -75,6 +76,7 @@ def _why(state: ExampleState) -> str:
 
 
 def as_text(report: Report) -> str:
+    """The report for a person at a terminal: each line through ``terminal.safe``."""
     target = report.target[:12] if report.target else "no upstream checkout"
     lines = [f"{report.dataset}: pinned {report.pinned[:12]} -> {target}"]
     for state in report.examples:
@@ -83,7 +85,7 @@ def as_text(report: Report) -> str:
     for block in report.uncovered:
         lines.append(f"warning: uncovered {block.kind} {block.name} ({block.path}:{block.start_line})")
     lines.append(summary_line(report))
-    return "\n".join(lines)
+    return "\n".join(map(safe, lines))
 
 
 def as_json_text(reports: list[Report]) -> str:
