@@ -11,6 +11,7 @@ from svixsync.project import Project
 from svixsync.snapshot import Snapshots
 from svixsync.state import ExampleLock
 from svixsync.sync import check_alignment, code_of, ref_of
+from svixsync.terminal import safe
 
 
 def run(project: Project, names: list[str], user: str, think: str, name: str | None) -> int:
@@ -20,7 +21,7 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
     with project.writing():
         entry = project.config().dataset(name)
         path = project.root / entry.file
-        examples = load_examples(project, entry) if path.exists() and path.stat().st_size else []
+        examples = load_examples(project, entry, allow_empty=True)
         lock = state.read_lock(project.state, entry)
         check_alignment(examples, lock)
         upstream = project.upstream()
@@ -38,12 +39,13 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
         line = dataset.content(entry.system_prompt, user, think, code_of(covered))
         number = len(examples) + 1
         example = dataset.parse_line(number, line + "\n")
-        ending = "\r\n" if examples and examples[-1].raw.endswith("\r\n") else "\n"
-        previous = path.read_bytes() if path.exists() else b""
-        if previous and not previous.endswith(b"\n"):
-            previous += ending.encode()
         if any(e.raw.rstrip("\r\n") == line for e in examples):
             raise FatalError("an identical example is already in the dataset")
+        ending = "\r\n" if examples and examples[-1].raw.endswith("\r\n") else "\n"
+        lines = [e.raw for e in examples]
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += ending
+        original = transaction.read_bytes(path) if transaction.exists(path) else b""
         keys = {block.key for block in covered}
         new_lock = lock.model_copy(
             update={
@@ -56,13 +58,11 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
                 else [site for site in lock.uncovered if site.key not in keys],
             }
         )
-        transaction.commit(
-            project.root,
-            project.state,
+        project.commit(
             {
-                path: previous + (line + ending).encode("utf-8"),
+                path: dataset.rewrite(original, [*lines, line + ending]),
                 project.state / entry.lock_file: state.dump(new_lock),
-            },
+            }
         )
-    click.echo(f"added line {number}: {', '.join(names)}")
+    click.echo(safe(f"added line {number}: {', '.join(names)}"))
     return 0
