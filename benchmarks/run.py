@@ -152,10 +152,11 @@ def history_vs_git_log(upstream: Path, runs: int) -> tuple[float, float, float, 
     return warm, first, git, len(selected)
 
 
-def scale(folder: Path, files: int, covered: int, runs: int) -> tuple[float, int, float, int]:
-    """Median update time after a commit touching 5 of the ``covered`` files (5 examples each) of an upstream of
-    ``files`` files, its peak RSS, and check's median time and peak RSS."""
-    upstream, project = synthetic.build(folder, files, examples_per_file=5, covered_files=covered)
+def adopted(folder: Path, files: int, per_file: int, covered: int) -> tuple[Path, list[str], dict[str, str]]:
+    """A synthetic upstream of ``files`` files and a dataset of ``per_file`` examples for each of the first
+    ``covered``, adopted by `svixsync init`, then one upstream commit touching 5 covered files: the project folder,
+    the command line to run svixsync on it, and its environment (block cache off)."""
+    upstream, project = synthetic.build(folder, files, examples_per_file=per_file, covered_files=covered)
     env = environment(SVIXSYNC_CACHE_DIR="")
     base = [*SVIXSYNC, "--root", str(project), "--upstream", str(upstream)]
     init = [*base, "init", "--dataset", "bench.jsonl", "--system-prompt", synthetic.SYSTEM,
@@ -171,6 +172,13 @@ def scale(folder: Path, files: int, covered: int, runs: int) -> tuple[float, int
     lock_path.write_text(json.dumps(lock))
     run(init, env)
     synthetic.touch(upstream, [index * covered // 5 for index in range(5)])
+    return project, base, env
+
+
+def scale(folder: Path, files: int, covered: int, runs: int) -> tuple[float, int, float, int]:
+    """Median update time after a commit touching 5 of the ``covered`` files (5 examples each) of an upstream of
+    ``files`` files, its peak RSS, and check's median time and peak RSS."""
+    project, base, env = adopted(folder, files, 5, covered)
     pristine = folder / "pristine"
     shutil.copytree(project, pristine)
     timings, peak = [], 0
@@ -185,6 +193,31 @@ def scale(folder: Path, files: int, covered: int, runs: int) -> tuple[float, int
     return statistics.median(timings), peak, statistics.median(t for t, _, _ in check), max(r for _, r, _ in check)
 
 
+def memory(folder: Path, lines: int) -> tuple[int, int, int]:
+    """Peak RSS in MB of check, then of update, on a dataset of ``lines`` lines (100 for each upstream file), and
+    the MB of the dataset and its lock together: the goal is at most 3x."""
+    files = max(1, lines // 100)
+    project, base, env = adopted(folder, files, 100, files)
+    size = (project / "bench.jsonl").stat().st_size + (project / "state" / "bench.lock.json").stat().st_size
+    check = run([*base, "check"], env)[1]
+    update = run([*base, "update"], env)[1]
+    return check, update, size // 2**20
+
+
+def catastrophic_pattern() -> tuple[float, float]:
+    """Seconds to search a topic rule that makes a backtracking engine explode, `(a+)+b`, in 24 `a`s: RE2 (as
+    svixsync runs topic rules) and Python's re (as it did)."""
+    from svixsync.state import compile_rule
+
+    text = "a" * 24
+    start = time.perf_counter()
+    compile_rule("(a+)+b").search(text)
+    linear = time.perf_counter() - start
+    start = time.perf_counter()
+    re.search("(a+)+b", text)
+    return linear, time.perf_counter() - start
+
+
 def startup(runs: int) -> tuple[float, float]:
     ours = median(runs, lambda: run([*SVIXSYNC, "--help"])[0])
     floor = median(runs, lambda: run([sys.executable, "-c", "pass"])[0])
@@ -197,6 +230,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--files", type=int, default=1000, help="files of the large synthetic upstream")
     parser.add_argument("--baseline", metavar="REV", help="also time check with the svixsync of this commit")
+    parser.add_argument("--lines", type=int, default=100_000, help="lines of the dataset whose memory is measured")
     options = parser.parse_args()
     upstream = options.upstream.resolve()
     runs = options.runs
@@ -227,6 +261,13 @@ def main() -> None:
     ratio(f"check: {options.files} files, {examples} examples vs 10 files, 50", large[2], small[2])
     rows.append((f"peak RSS at {options.files} files, {examples} examples", f"update {large[1]} MB", "", ""))
     rows.append(("", f"check {large[3]} MB", "", ""))
+    with tempfile.TemporaryDirectory() as folder:
+        check_rss, update_rss, size = memory(Path(folder), options.lines)
+    rows.append((f"peak RSS at {options.lines:,} lines vs dataset + lock ({size} MB)", f"check {check_rss} MB",
+                 f"{check_rss / size:.2f}x", "<= 3x"))  # fmt: skip
+    rows.append(("", f"update {update_rss} MB", f"{update_rss / size:.2f}x", "<= 3x"))
+    linear, backtracking = catastrophic_pattern()
+    rows.append(("topic rule (a+)+b on 24 a's: RE2 vs Python re", f"{linear:.6f} s vs {backtracking:.2f} s", "", ""))
     ours, floor = startup(runs)
     ratio("--help vs python -c pass", ours, floor)
     width = [max(len(row[column]) for row in rows) for column in range(4)]

@@ -2,25 +2,67 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 import click
 
 from svixsync.errors import FatalError
 from svixsync.project import Project
+from svixsync.terminal import safe
 
 FORMATS = click.Choice(["text", "json", "markdown", "github"])
 
 
 class _Group(click.Group):
-    def invoke(self, ctx: click.Context) -> object:
+    """Every failure is one line on stderr: exit 2, or 130 for an interrupt; never a traceback, never exit 1,
+    which means findings."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:  # usage: click's own message
+            error.show()
+            sys.exit(error.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            _fail("interrupted", 130)
+        except FatalError as error:
+            _fail(str(error), 2)
+        except OSError as error:
+            where = f" {error.filename}" if error.filename else ""
+            _fail(f"cannot read or write{where}: {error.strerror or error}", 2)
+        except Exception as error:  # a bug: still one line and exit 2, so CI never reads it as findings
+            _fail(f"internal error ({type(error).__name__}: {error}); please report it", 2)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except FatalError as error:
-            click.echo(f"svixsync: error: {error}", err=True)
-            sys.exit(2)
+        except BrokenPipeError:  # click's main would exit 1 without a word
+            _silence_stdout()
+            raise FatalError("the output was closed before it was all written") from None
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"svixsync: error: {safe(message)}", err=True)
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit does not fail once more."""
+    with contextlib.suppress(OSError, ValueError):  # not a real file where tests capture it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @click.group(cls=_Group)

@@ -7,20 +7,21 @@ import hashlib
 import json
 import json.decoder
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import AnyStr, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from svixsync.errors import FatalError, first_problem
 
 THINK = re.compile(r"<think>\n(?P<think>.*?)\n</think>\n\n", re.DOTALL)
-LINES = re.compile(r"(?<=\n)")
 # A JSON string literal, quotes included (the line was already accepted by json.loads).
 STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 SPACE = re.compile(r"[ \t\r\n]*")
 CONTENT_KEY = re.compile(r'"content"[ \t\r\n]*:[ \t\r\n]*\Z')
+BOM = "\ufeff"
+BLANK = " \t\r\n"
 
 
 class Message(BaseModel):
@@ -46,9 +47,14 @@ class Example:
     system: str
     user: str
     think: str
-    code: str
     code_start: int  # index in ``raw`` where the code's JSON-escaped text begins
     code_end: int  # index of the closing quote of the assistant content
+
+    @property
+    def code(self) -> str:
+        """The code part of the assistant content, decoded from the line on each use: it is most of the line, so
+        keeping it beside ``raw`` would double what a large dataset costs in memory."""
+        return str(json.loads(f'"{self.raw[self.code_start : self.code_end]}"'))
 
     @functools.cached_property
     def prose_sha256(self) -> str:
@@ -77,15 +83,34 @@ def content(system: str, user: str, think: str, code: str) -> str:
     return json.dumps({"type": "chatml", "messages": messages}, ensure_ascii=False)
 
 
-def load(path: Path, *, allow_empty: bool = False) -> list[Example]:
-    """Every line of the dataset at ``path``, or a FatalError naming the first bad line."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        if allow_empty:
-            return []
-        raise FatalError(f"dataset not found: {path}") from None
-    return parse(path.name, data, allow_empty=allow_empty)
+def _blank_tail(text: AnyStr, blank: AnyStr, newline: AnyStr, start: int) -> int:
+    """Where the blank lines after the last line of ``text`` begin (``len(text)`` where there are none; ``start``,
+    where the lines begin, if every line is blank). Scanned from the end, so a large dataset is never copied."""
+    last = len(text)
+    while last > start and text[last - 1 : last] in blank:
+        last -= 1
+    if last in (start, len(text)):
+        return last
+    return text.find(newline, last) + 1 or len(text)
+
+
+def envelope(text: str) -> tuple[int, int]:
+    """Where a dataset's lines are in ``text``: (start, end). Before ``start`` stands a UTF-8 byte order mark, if
+    any; after ``end``, only blank lines. Editors add both; neither is an example, and svixsync writes them back as
+    it found them."""
+    start = len(BOM) if text.startswith(BOM) else 0
+    return start, _blank_tail(text, BLANK, "\n", start)
+
+
+def rewrite(original: bytes, lines: list[str]) -> tuple[bytes, ...]:
+    """The dataset file holding ``lines``, with the byte order mark and the trailing blank lines of ``original``,
+    in pieces: a line at a time, a large dataset is never held twice over while it is joined."""
+    head = BOM.encode() if original.startswith(BOM.encode()) else b""
+    return (
+        head,
+        *(line.encode("utf-8") for line in lines),
+        original[_blank_tail(original, BLANK.encode(), b"\n", len(head)) :],
+    )
 
 
 def parse(name: str, data: bytes, *, allow_empty: bool = False) -> list[Example]:
@@ -94,21 +119,32 @@ def parse(name: str, data: bytes, *, allow_empty: bool = False) -> list[Example]
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise FatalError(f"{name}:{line}: not valid UTF-8 (byte {error.start})") from None
-    if not text and not allow_empty:
+    del data  # the caller's bytes are the caller's; this function keeps one copy of the text at a time
+    start, end = envelope(text)
+    if start >= end and not allow_empty:
         raise FatalError(f"{name}: the dataset is empty")
     examples: list[Example] = []
-    seen: dict[str, int] = {}
-    for number, raw in enumerate((part for part in LINES.split(text) if part), start=1):
+    # Duplicates are found by a digest of each line, not by a second copy of every line.
+    seen: dict[bytes, int] = {}
+    for number, raw in enumerate(_lines(text, start, end), start=1):
         try:
             example = parse_line(number, raw)
         except FatalError as error:
             raise FatalError(f"{name}:{error}") from None
-        body = raw.rstrip("\r\n")
-        if body in seen:
-            raise FatalError(f"{name}:{number}: duplicate of line {seen[body]}")
-        seen[body] = number
+        digest = hashlib.blake2b(raw.rstrip("\r\n").encode("utf-8"), digest_size=16).digest()
+        if digest in seen:
+            raise FatalError(f"{name}:{number}: duplicate of line {seen[digest]}")
+        seen[digest] = number
         examples.append(example)
     return examples
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[str]:
+    """Each line of ``text[start:end]``, its ending included, without splitting the whole text at once."""
+    while start < end:
+        stop = text.find("\n", start, end) + 1 or end
+        yield text[start:stop]
+        start = stop
 
 
 def parse_line(number: int, raw: str) -> Example:
@@ -135,7 +171,6 @@ def parse_line(number: int, raw: str) -> Example:
         system=chat.messages[0].content,
         user=chat.messages[1].content,
         think=match.group("think"),
-        code=answer[match.end() :],
         code_start=code_start,
         code_end=end,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from svixsync import dataset, state, sync
+from svixsync import dataset, state, sync, transaction
 from svixsync.compare import compare
 from svixsync.dataset import Example
 from svixsync.depends import FILE, Scope, cited_paths, work_out
@@ -23,9 +23,13 @@ class Evaluation:
     tracked: list[str]  # the tracked paths at the target (files may have moved)
 
 
-def load_examples(project: Project, entry: DatasetConfig) -> list[Example]:
-    """The dataset's lines, each with the configured system prompt."""
-    examples = dataset.load(project.root / entry.file)
+def load_examples(project: Project, entry: DatasetConfig, *, allow_empty: bool = False) -> list[Example]:
+    """The dataset's lines, each with the configured system prompt; with ``allow_empty``, a missing or empty file
+    has none."""
+    path = project.root / entry.file
+    if allow_empty and not transaction.exists(path):
+        return []
+    examples = dataset.parse(entry.file, transaction.read_bytes(path), allow_empty=allow_empty)
     for example in examples:
         if example.system != entry.system_prompt:
             raise FatalError(f"{entry.file}:{example.number}: the system prompt differs from state/config.json")
@@ -68,7 +72,8 @@ def evaluate(
     lock = with_depends(lock, examples, lambda: pin_scope(snapshots, pin, entry, lock))
     renames = upstream.renames(pin, target) if pin != target else {}
     moves = {path: renames.get(path, path) for path in scope}
-    tracked = [path for path in (moves[path] for path in entry.tracked) if path is not None]
+    # A file deleted upstream stays tracked: its examples are flagged `removed`, and a later restore is followed.
+    tracked = [path if (moved := moves[path]) is None else moved for path in entry.tracked]
     # Files the commits left alone are not read at all when the lock knows their blocks (cost follows the change).
     # A hand-edited code field (--force), other topic rules or tracked files, or an older lock: read everything.
     knows_blocks = lock.selection == state.selection_digest(entry) and all(

@@ -9,10 +9,12 @@ import click
 
 from svixsync.report import dependency_why, summary_line
 from svixsync.sync import Report
+from svixsync.terminal import safe
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: `%`, CR and LF encoded; other control characters dropped, bidi shown."""
+    return safe(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

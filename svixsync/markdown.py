@@ -1,8 +1,10 @@
 """`check --format markdown`: the sticky PR comment, well-formed whatever upstream code holds.
 
-Everything that comes from upstream or from the dataset is escaped for where it lands: backslash escapes in text,
-backtick runs longer than any inside for code spans and fences, HTML escapes inside `<summary>`. The comment stays
-under GitHub's limit by leaving out whole sections, never by cutting one.
+Everything that comes from upstream, state/ or the dataset goes through ``text``, ``code`` or ``fence``, which
+escape it for where it lands: backslash escapes in text, backtick runs longer than any inside for code spans and
+fences, `@` kept from mentioning anyone, control characters dropped and bidi controls written out visibly. Table
+cells are capped by characters, so every flagged example keeps its row; the comment stays under GitHub's limit by
+leaving out whole sections, never by cutting one.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from svixsync.depends import DependencyState
 from svixsync.report import MARKER, dependency_why, summary_line
-from svixsync.sync import BlockState, ExampleState, Report
+from svixsync.sync import ExampleState, Report
+from svixsync.terminal import safe
 
 LIMIT = 65_536  # GitHub's limit on a comment body, in characters (counted here as UTF-16 code units, to be safe)
 BACKTICKS = re.compile(r"`+")
 # What can start markup or HTML inside a line on GitHub ($ is its math); the rest of punctuation is left readable.
 MARKUP = frozenset("\\`*_[]()<>|~!&$")
 WORDS_OF_REQUEST = 12
+CHARACTERS_OF_REQUEST = 120
+BLOCKS_IN_A_CELL = 5
+# A zero-width space after `@`: `@team` stays readable and mentions no one.
+UNMENTION = "@\u200b"
 ADVICE = (
     "**stale**: the code's meaning changed; re-author the request and the reasoning, then `svixsync ack LINE`. "
     "**removed**: a quoted block is gone; re-author the example with `svixsync add`, or delete the line. "
@@ -43,6 +49,7 @@ def _size(text: str) -> int:
 
 def fence(body: str, info: str = "") -> str:
     """A code fence longer than any backtick run inside ``body``, so nothing inside can close it."""
+    body = safe(body, keep="\n\t")
     longest = max((len(run) for run in BACKTICKS.findall(body)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{info}\n{body}\n{ticks}"
@@ -50,18 +57,34 @@ def fence(body: str, info: str = "") -> str:
 
 def text(value: str) -> str:
     """Plain text on one line, backslash-escaped wherever a character could start markup or HTML."""
-    return "".join("\\" + char if char in MARKUP else char for char in " ".join(value.split()))
+    escaped = "".join("\\" + char if char in MARKUP else char for char in " ".join(safe(value).split()))
+    return escaped.replace("@", UNMENTION)
 
 
 def code(value: str, in_table: bool = True) -> str:
     """An inline code span holding ``value`` exactly (whitespace collapsed), whatever backticks it contains."""
-    value = " ".join(value.split())
+    value = " ".join(safe(value).split())
     longest = max((len(run) for run in BACKTICKS.findall(value)), default=0)
     ticks = "`" * (longest + 1)
     padded = f" {value} " if value.startswith("`") or value.endswith("`") else value
     if in_table:
         padded = padded.replace("|", "\\|")  # GFM splits cells before it reads code spans
     return f"{ticks}{padded}{ticks}"
+
+
+def _capped(parts: list[str], separator: str) -> str:
+    """At most BLOCKS_IN_A_CELL of ``parts``, then how many more there are: a cell never grows without bound."""
+    shown = separator.join(parts[:BLOCKS_IN_A_CELL])
+    more = len(parts) - BLOCKS_IN_A_CELL
+    return f"{shown}{separator}and {more} more" if more > 0 else shown
+
+
+def _request(user: str) -> str:
+    """The request's first words, capped by characters too: one long word must not fill the table."""
+    words = user.split()
+    shown = " ".join(words[:WORDS_OF_REQUEST])
+    cut = len(words) > WORDS_OF_REQUEST or len(shown) > CHARACTERS_OF_REQUEST
+    return text(shown[:CHARACTERS_OF_REQUEST]) + ("…" if cut else "")
 
 
 def _link(url: str, sha: str | None) -> str:
@@ -72,7 +95,7 @@ def _why(change: str, old_name: str | None, old_path: str | None) -> str:
     if change == "renamed":
         return f"renamed from {code(old_name or '')}"
     words = CHANGE_WORDS.get(change, text(change))
-    return f"{words}, was in {code(old_path)}" if old_path else f"{words} ({change})"
+    return f"{words}, was in {code(old_path)}" if old_path else f"{words} ({text(change)})"
 
 
 def _row(state: ExampleState, url: str) -> str:
@@ -80,29 +103,27 @@ def _row(state: ExampleState, url: str) -> str:
     depends = [dependency for dependency in state.depends if dependency.flags]
     review = state.lock.review
     if changed or depends:
-        names = ", ".join(
-            code(item.name) for item in [*changed, *depends] if isinstance(item, BlockState | DependencyState)
-        )
-        why = "; ".join(
+        names = _capped([code(block.name) for block in changed] + [code(d.name) for d in depends], ", ")
+        why = _capped(
             [_why(block.change or "", block.old_name, block.old_path) for block in changed]
-            + [dependency_why(state, dependency, code) for dependency in depends]
+            + [dependency_why(state, dependency, code) for dependency in depends],
+            "; ",
         )
     elif review is not None:
         flags = review.changes
-        names = ", ".join(code(flag.name) for flag in flags) or ", ".join(code(b.name) for b in state.blocks[1:])
-        what = "; ".join(
+        names = _capped([code(flag.name) for flag in flags] or [code(b.name) for b in state.blocks[1:]], ", ")
+        whys = [
             dependency_why(state, flag, code) if flag.via else _why(flag.change, flag.old_name, flag.old_path)
             for flag in flags
-        )
-        what = what or "flagged"
+        ]
+        what = _capped(whys, "; ") or "flagged"
         if review.since:
             why = f"{what} between {_link(url, review.since)} and {_link(url, review.flagged_at)}"
         else:
             why = f"{what} by the update to {_link(url, review.flagged_at)}"
     else:
         names, why = "", ""
-    words = state.example.user.split()
-    request = text(" ".join(words[:WORDS_OF_REQUEST])) + ("…" if len(words) > WORDS_OF_REQUEST else "")
+    request = _request(state.example.user)
     return f"| {state.example.number} | **{state.status}** | {names} | {why} | {request} |"
 
 

@@ -47,13 +47,27 @@ class Project:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the writer lock, with an update a crash interrupted finished or undone first.
+        """Hold the writer lock. Inside, files read through ``transaction.read_bytes`` are as an interrupted
+        write will leave them; ``commit`` finishes that write first, so a command that fails writes nothing."""
+        with transaction.locked(self.root, self.state, exclusive=True):
+            try:
+                yield
+            except FatalError as error:
+                if transaction.interrupted(self.state):
+                    raise FatalError(
+                        f"{error} (a write svixsync was stopped in is still pending: the next writing command that "
+                        "succeeds completes it)"
+                    ) from None
+                raise
 
-        Read the configuration, the lock and the dataset inside this block, never before: until recovery has run
-        they may be half old, half new.
-        """
-        with transaction.exclusive(self.state):
-            message = transaction.recover(self.root, self.state)
-            if message:
-                print(f"svixsync: {message}", file=sys.stderr)
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the lock shared: no writer is between two renames while a reader reads the dataset and its lock."""
+        with transaction.locked(self.root, self.state, exclusive=False):
             yield
+
+    def commit(self, files: dict[Path, transaction.Content]) -> None:
+        """Write ``files`` all or nothing (inside ``writing``), saying on stderr if a crashed write was finished."""
+        message = transaction.commit(self.root, self.state, files)
+        if message:
+            print(f"svixsync: {message}", file=sys.stderr)

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from svixsync.depends import FILE, code_spans
 from svixsync.sync import ExampleState, Report, Status
+from svixsync.terminal import safe
 
 STATUSES: tuple[Status, ...] = ("fresh", "refreshed", "stale", "removed", "review")  # contract §5's summary order
 MARKER = "<!-- svixsync-report -->"
@@ -124,6 +125,7 @@ def _spans(state: ExampleState, item: DependencyChange) -> list[str]:
 
 
 def as_text(report: Report) -> str:
+    """The report for a person at a terminal: each line through ``terminal.safe``."""
     target = report.target[:12] if report.target else "no upstream checkout"
     lines = [f"{report.dataset}: pinned {report.pinned[:12]} -> {target}"]
     for state in report.examples:
@@ -132,7 +134,7 @@ def as_text(report: Report) -> str:
     for block in report.uncovered:
         lines.append(f"warning: uncovered {block.kind} {block.name} ({block.path}:{block.start_line})")
     lines.append(summary_line(report))
-    return "\n".join(lines)
+    return "\n".join(map(safe, lines))
 
 
 def as_json_text(reports: list[Report]) -> str:

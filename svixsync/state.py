@@ -2,26 +2,114 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import sys
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from svixsync import transaction
 from svixsync.blocks import Block
-from svixsync.errors import FatalError, first_problem
+from svixsync.errors import FatalError, first_problem, shorten
 from svixsync.fingerprint import Fingerprint
+from svixsync.transaction import PLAIN_NAME, SUFFIX
 from svixsync.upstream import check_tracked_path
 
 CONFIG_FILE = "config.json"
 Via = Literal["mention", "citation"]  # how prose depends on a block it does not quote (contract §3a)
 M = TypeVar("M", bound=BaseModel)
+COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+# A URL whose characters cannot leave a markdown link or start markup: scheme, host, path.
+URL = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)*/?")
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"must be {what}, not {shorten(value)!r}")
+        return sys.intern(value)  # the same block's hashes recur in every example quoting it: keep one copy
+
+    return AfterValidator(check)
+
+
+# Recorded values of state/, each checked where it is read: a symbolic pin (`HEAD`, `main`) would compare upstream
+# with itself, and every string here reaches reports.
+CommitSha = Annotated[str, _matching(COMMIT_SHA, "a full commit sha (40 lowercase hex digits)")]
+Sha256 = Annotated[str, _matching(SHA256, "a sha256 (64 lowercase hex digits)")]
+ChangeClass = Literal["cosmetic", "doc", "semantic", "renamed", "moved", "added", "removed"]
+# The kinds of contract §1, and `file`: a cited non-Rust file, a dependency as a whole (contract §3a).
+BLOCK_KINDS = (
+    "use", "struct", "enum", "union", "trait", "type", "const", "static", "fn", "impl", "macro", "mod", "file",
+)  # fmt: skip
+
+
+def _block_kind(kind: str) -> str:
+    if kind not in BLOCK_KINDS:
+        raise ValueError(f"must be a block kind of contract §1 ({', '.join(BLOCK_KINDS)}), not {shorten(kind)!r}")
+    return sys.intern(kind)
+
+
+BlockKind = Annotated[str, AfterValidator(_block_kind)]
+Line = Annotated[int, Field(ge=1)]
+
+
+@functools.cache
+def compile_rule(pattern: str) -> Any:
+    """A topic rule's pattern, compiled by RE2: its matching time grows linearly with the text, so no rule can
+    hang a run (Python's backtracking engine takes exponential time on patterns like `(a+)+b`)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print its own line on stderr
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as error:
+        reason = error.args[0].decode(errors="replace") if error.args and isinstance(error.args[0], bytes) else error
+        raise ValueError(f"not a regular expression RE2 accepts (no lookaround, no backreferences): {reason}") from None
+
+
+# Names come from upstream's text (a cfg qualifier quotes its strings): reports escape them, state/ only keeps them.
+BlockName = Annotated[str, Field(min_length=1), AfterValidator(sys.intern)]
+
+
+def _tracked(path: str) -> str:
+    try:
+        return sys.intern(check_tracked_path(path))
+    except FatalError as error:
+        raise ValueError(str(error)) from None
+
+
+TrackedPath = Annotated[str, AfterValidator(_tracked)]
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {shorten(value)!r} is listed twice")
+        seen.add(value)
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _share_fields_set(self) -> Self:
+        # pydantic gives every instance its own set of the names of the fields it was given, about 700 bytes; a lock
+        # holds hundreds of thousands of instances with the same few sets. Equal sets are shared (model_copy copies
+        # the set before it changes it, and frozen models change nothing in place).
+        fields = self.__pydantic_fields_set__
+        shared = _FIELDS_SETS.setdefault((type(self), frozenset(fields)), fields)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        return self
+
+
+_FIELDS_SETS: dict[tuple[type[BaseModel], frozenset[str]], set[str]] = {}
 
 
 class TopicRule(_Strict):
@@ -35,10 +123,7 @@ class TopicRule(_Strict):
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"not a regular expression: {error}") from None
+            compile_rule(value)
         return value
 
 
@@ -50,24 +135,22 @@ class Topic(_Strict):
 class DatasetConfig(_Strict):
     file: str
     system_prompt: str
-    tracked: list[str]
+    tracked: list[TrackedPath]
     topic: Topic
 
     @field_validator("tracked")
     @classmethod
-    def _inside_repository(cls, paths: list[str]) -> list[str]:
+    def _some_once_each(cls, paths: list[str]) -> list[str]:
         if not paths:
             raise ValueError("at least one tracked file is needed")
-        try:
-            return [check_tracked_path(path) for path in paths]
-        except FatalError as error:
-            raise ValueError(str(error)) from None
+        _unique(paths, "tracked file")
+        return paths
 
     @field_validator("file")
     @classmethod
     def _plain_name(cls, file: str) -> str:
-        if "/" in file or "\\" in file or file.startswith("."):
-            raise ValueError("the dataset file must be a plain file name in the root folder")
+        if not PLAIN_NAME.fullmatch(file) or file.endswith((".lock.json", SUFFIX)):
+            raise ValueError(f"the dataset file must be a plain file name in the root folder, not {shorten(file)!r}")
         return file
 
     @property
@@ -82,9 +165,15 @@ class Config(_Strict):
     @field_validator("upstream")
     @classmethod
     def _https(cls, url: str) -> str:
-        if not url.startswith("https://"):
-            raise ValueError("the upstream URL must be https://")
+        if not URL.fullmatch(url):
+            raise ValueError(f"the upstream URL must be a plain https:// URL, not {shorten(url)!r}")
         return url
+
+    @model_validator(mode="after")
+    def _datasets_once_each(self) -> Config:
+        _unique([entry.file for entry in self.datasets], "dataset")
+        _unique([entry.lock_file for entry in self.datasets], "lock file")
+        return self
 
     def chosen(self, file: str | None) -> list[DatasetConfig]:
         """The dataset named ``file``; without a name, every configured dataset."""
@@ -106,9 +195,9 @@ class Config(_Strict):
 class _Identified(_Strict):
     """A block's identity in upstream (contract §1): its file, its kind and its name."""
 
-    path: str
-    kind: str
-    name: str
+    path: TrackedPath
+    kind: BlockKind
+    name: BlockName
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -118,11 +207,11 @@ class _Identified(_Strict):
 class BlockRef(_Identified):
     """One block an example covers, fingerprinted as it was at the pin."""
 
-    start_line: int | None = None  # None in locks written before svixsync recorded it
-    lines: int
-    sha256: str
-    tokens: str
-    words: str
+    start_line: Line | None = None  # None in locks written before svixsync recorded it
+    lines: Line
+    sha256: Sha256
+    tokens: Sha256
+    words: Sha256
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -145,16 +234,16 @@ class Dependency(BlockRef):
 class Site(_Identified):
     """Where a block is: enough to report it, and to find it again at the same blob."""
 
-    start_line: int
+    start_line: Line
 
 
 class Flag(_Identified):
     """One block change that flagged an example, as the flagging update saw it: a quoted block's (``via`` None) or
     a dependency's."""
 
-    change: str
-    old_name: str | None = None
-    old_path: str | None = None
+    change: ChangeClass
+    old_name: BlockName | None = None
+    old_path: TrackedPath | None = None
     via: Via | None = None
 
 
@@ -166,15 +255,15 @@ class Review(_Strict):
     """
 
     reason: Literal["stale", "removed", "review"]
-    flagged_at: str
-    prose_sha256: str
-    since: str | None = None
+    flagged_at: CommitSha
+    prose_sha256: Sha256
+    since: CommitSha | None = None
     changes: list[Flag] = Field(default_factory=list)
 
 
 class ExampleLock(_Strict):
-    line: int
-    prose_sha256: str
+    line: Line
+    prose_sha256: Sha256
     blocks: list[BlockRef]
     review: Review | None = None
     citations: list[str] = Field(default_factory=list)  # `PATH::NAME`, or `PATH` for a non-Rust file
@@ -186,12 +275,12 @@ class ExampleLock(_Strict):
 
 class Lock(_Strict):
     dataset: str
-    pinned: str
+    pinned: CommitSha
     examples: list[ExampleLock]
     # The selected blocks no example covered at the pin, and the digest of the topic rules and tracked files they
     # were selected under: a later run reuses them for every file upstream left untouched, instead of parsing it.
     uncovered: list[Site] | None = None
-    selection: str | None = None
+    selection: Sha256 | None = None
 
 
 def ref_of(block: Block) -> BlockRef:
@@ -223,28 +312,91 @@ def read_config(state: Path) -> Config:
 
 
 def read_config_if_any(state: Path) -> Config | None:
-    return read_config(state) if (state / CONFIG_FILE).exists() else None
+    return read_config(state) if transaction.exists(state / CONFIG_FILE) else None
 
 
 def read_lock(state: Path, dataset: DatasetConfig) -> Lock:
     lock = _read(state / dataset.lock_file, Lock)
     if lock.dataset != dataset.file:
-        raise FatalError(f"state/{dataset.lock_file} is the lock of {lock.dataset}, not {dataset.file}")
+        raise FatalError(f"state/{dataset.lock_file} is the lock of {shorten(lock.dataset)}, not {dataset.file}")
     return lock
 
 
 def _read(path: Path, model: type[M]) -> M:
     try:
-        data = path.read_bytes()
+        data = transaction.read_bytes(path)
     except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise FatalError(
+                f"no {path.parent.name}/ folder in {path.parent.parent}: run svixsync in the folder that holds "
+                "state/ and the dataset (or pass --root), or start one with `svixsync init --dataset FILE "
+                "--system-prompt TEXT --tracked PATH`"
+            ) from None
         raise FatalError(f"{path.parent.name}/{path.name} not found; run `svixsync init` first") from None
     try:
-        return model.model_validate_json(data)
+        return cast(M, _lock_from(data)) if model is Lock else model.model_validate_json(data)
     except ValidationError as error:
         raise FatalError(f"broken {path.parent.name}/{path.name}: {first_problem(error, 'document')}") from None
+    except json.JSONDecodeError as error:
+        raise FatalError(
+            f"broken {path.parent.name}/{path.name}: invalid JSON at line {error.lineno}, column {error.colno}: "
+            f"{error.msg}"
+        ) from None
 
 
-def dump(model: BaseModel) -> bytes:
+def _lock_from(data: bytes) -> Lock:
+    """A lock, each example validated as soon as the JSON parser has read it.
+
+    pydantic would hold the whole parsed document beside the models it builds: for a lock of a hundred thousand
+    examples that is several times the file. Here each example's dicts are dropped as soon as it is a model."""
+    text = data.decode("utf-8")
+    del data
+    examples = 0
+
+    def hook(document: dict[str, Any]) -> Any:
+        nonlocal examples
+        if "blocks" not in document or "prose_sha256" not in document:
+            return document
+        try:
+            return ExampleLock.model_validate(document)
+        except ValidationError as error:
+            raise _at(error, ("examples", examples)) from None
+        finally:
+            examples += 1
+
+    return Lock.model_validate(json.loads(text, object_hook=hook))
+
+
+def _at(error: ValidationError, where: tuple[str | int, ...]) -> ValidationError:
+    """``error`` with ``where`` before the location of each problem, as if the whole document had been validated."""
+    problems = [{**problem, "loc": (*where, *problem["loc"])} for problem in error.errors()]
+    return ValidationError.from_exception_data(error.title, problems)  # type: ignore[arg-type]
+
+
+def dump(model: BaseModel) -> tuple[bytes, ...]:
     """Deterministic bytes: same model, same bytes, one key per line so diffs stay readable."""
-    # pydantic's own serializer: the bytes json.dumps(indent=2, ensure_ascii=False) gives, at a fraction of the cost.
-    return (model.model_dump_json(indent=2) + "\n").encode("utf-8")
+    # pydantic's own serializer, straight to bytes: what json.dumps(indent=2, ensure_ascii=False) gives, at a fraction
+    # of the time. A lock goes in pieces, one an example: its whole document at once would take twice its size.
+    serializer = model.__pydantic_serializer__
+    if not isinstance(model, Lock) or not model.examples:
+        return (serializer.to_json(model, indent=2), b"\n")
+    hollow = serializer.to_json(model.model_copy(update={"examples": []}), indent=2)
+    head, tail = hollow.split(b'"examples": []', 1)
+    pieces = [head, b'"examples": [']
+    for index, entry in enumerate(model.examples):
+        piece = entry.__pydantic_serializer__.to_json(entry, indent=2).replace(b"\n", b"\n    ")
+        pieces.append((b",\n    " if index else b"\n    ") + piece)
+    return (*pieces, b"\n  ]", tail, b"\n")
+
+
+def dump_config(config: Config) -> bytes:
+    """The configuration's bytes, validated as they will be read back: commands amend it with ``model_copy``, which
+    skips validation, and svixsync must never write a state/ that it would then reject (an empty `tracked`)."""
+    data = b"".join(dump(config))
+    try:
+        Config.model_validate_json(data)
+    except ValidationError as error:
+        raise FatalError(
+            f"refusing to write a state/{CONFIG_FILE} that svixsync would reject ({first_problem(error, 'document')})"
+        ) from None
+    return data

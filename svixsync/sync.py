@@ -215,11 +215,12 @@ def _follow(ref: BlockRef, by_old_key: dict[Key, Change], at_target: dict[Key, B
 
 
 def _flag(state: BlockState | DependencyState) -> Flag:
+    assert state.change is not None  # only changed blocks and dependencies flag an example
     return Flag(
         path=state.path,
         kind=state.kind,
         name=state.name,
-        change=state.change or "",
+        change=state.change,
         old_name=state.old_name,
         old_path=state.old_path,
         via=state.via if isinstance(state, DependencyState) else None,

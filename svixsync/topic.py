@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from svixsync.blocks import Block
-from svixsync.state import Config, Topic, TopicRule
+from svixsync.state import Config, Topic, TopicRule, compile_rule
 
 
 def _matches(rule: TopicRule, block: Block) -> bool:
     checks = ((rule.kind, block.kind), (rule.name, block.name), (rule.text, block.text))
-    return all(pattern is None or re.search(pattern, value) for pattern, value in checks)
+    return all(pattern is None or compile_rule(pattern).search(value) for pattern, value in checks)
 
 
 def selects(topic: Topic, block: Block) -> bool:

@@ -6,10 +6,36 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from svixsync.errors import FatalError
+from svixsync.errors import FatalError, shorten
+from svixsync.terminal import CONTROL
 
 UPSTREAM_URL = "https://github.com/svix/svix-webhooks"
+# Config of the checkout that would make git run a program: overridden for every git svixsync starts (through
+# GIT_CONFIG_COUNT, which outranks every config file), beside --no-ext-diff, --no-textconv and --no-show-signature
+# on the commands that would otherwise honour them. svixsync only reads: no hook, pager, signature check, external
+# diff, text conversion, fsmonitor or ssh has any business running.
+SAFE_CONFIG = {
+    "core.fsmonitor": "false",
+    "core.hooksPath": os.devnull,
+    "core.pager": "cat",
+    "core.sshCommand": "false",
+    "log.showSignature": "false",
+    "gpg.program": "false",
+    "gpg.openpgp.program": "false",
+    "gpg.x509.program": "false",
+    "gpg.ssh.program": "false",
+    "diff.external": "false",
+}
+SAFE_ENV = {
+    "GIT_CONFIG_COUNT": str(len(SAFE_CONFIG)),
+    **{f"GIT_CONFIG_KEY_{index}": key for index, key in enumerate(SAFE_CONFIG)},
+    **{f"GIT_CONFIG_VALUE_{index}": value for index, value in enumerate(SAFE_CONFIG.values())},
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+}
 # A single revision as a person types it: a name, a sha, `HEAD~2`, `v1.0^{commit}`, `@`. No ranges, no options.
 REVISION = re.compile(r"[A-Za-z0-9_@{}^~./+-]+")
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
@@ -30,15 +56,22 @@ class FileCommit:
 def check_revision(rev: str) -> str:
     """Reject anything that is not one revision before it can reach git (options, ranges, spaces)."""
     if not rev or rev.startswith("-") or ".." in rev or not REVISION.fullmatch(rev):
-        raise FatalError(f"not a single revision: {rev!r}")
+        raise FatalError(f"not a single revision: {shorten(rev)!r}")
     return rev
 
 
 def check_tracked_path(path: str) -> str:
     """A tracked path must stay inside the repository: relative, no `..`, forward slashes."""
     pure = PurePosixPath(path)
-    if not path or pure.is_absolute() or ".." in pure.parts or "\\" in path or path.startswith("-"):
-        raise FatalError(f"tracked path must be relative and inside the repository: {path!r}")
+    if (
+        not path
+        or pure.is_absolute()
+        or ".." in pure.parts
+        or "\\" in path
+        or path.startswith("-")
+        or CONTROL.search(path)
+    ):
+        raise FatalError(f"tracked path must be relative and inside the repository: {shorten(path)!r}")
     return str(pure)
 
 
@@ -51,12 +84,24 @@ class Upstream:
         if not path.exists():
             raise FatalError(f"upstream checkout not found: {path}")
         try:
-            self._repo = git.Repo(path)
+            # A folder inside the checkout will do: tracked paths are relative to the repository's top.
+            self._repo = git.Repo(path, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise FatalError(f"upstream is not a git repository: {path}") from None
+        self._repo.git.update_environment(**SAFE_ENV)
         self._git = git
         self._trees: dict[str, dict[str, str | None]] = {}  # commit -> path -> blob sha, filled by blob_shas
         self.path = path
+        # git refuses some checkouts outright ("dubious ownership" where another user owns it, as in many CI
+        # containers): ask once, so its own words reach the user rather than a dead `cat-file --batch` later.
+        self._run("rev-parse", "--git-dir")
+
+    def _run(self, command: str, *args: str, **options: Any) -> str:
+        """``git COMMAND ARGS``; where git fails, a FatalError with the line git gave as its reason."""
+        try:
+            return str(getattr(self._repo.git, command.replace("-", "_"))(*args, **options))
+        except self._git.GitCommandError as error:
+            raise FatalError(f"git {command} failed in {self.path}: {_reason(error)}") from None
 
     def resolve(self, rev: str) -> str:
         """The full sha of the commit ``rev`` names, or a FatalError saying why not."""
@@ -80,8 +125,8 @@ class Upstream:
         missing = sorted({path for path in paths if path not in known})
         if missing:
             known.update(dict.fromkeys(missing))
-            out = self._repo.git.ls_tree(
-                "-r", "-t", "-z", "--full-tree", commit, "--", *missing, env={"GIT_LITERAL_PATHSPECS": "1"}
+            out = self._run(
+                "ls-tree", "-r", "-t", "-z", "--full-tree", commit, "--", *missing, env={"GIT_LITERAL_PATHSPECS": "1"}
             )
             for entry in filter(None, out.split("\0")):
                 meta, _, path = entry.partition("\t")
@@ -110,7 +155,7 @@ class Upstream:
 
     def renames(self, old: str, new: str) -> dict[str, str | None]:
         """Paths changed between two commits: old path -> new path (None where deleted), renames detected."""
-        out = self._repo.git.diff("--name-status", "-M", "-z", "--no-ext-diff", old, new)
+        out = self._run("diff", "--name-status", "-M", "-z", "--no-ext-diff", "--no-textconv", old, new)
         fields = out.split("\0")
         changes: dict[str, str | None] = {}
         index = 0
@@ -128,7 +173,21 @@ class Upstream:
         """Commits after ``start`` up to ``end`` that touched ``path`` (as named at ``end``), oldest first, each
         with the file's blob before and after it (from `--raw`, so no tree is read)."""
         span = f"{start}..{end}" if start else end
-        out = self._repo.git.log("--follow", "--raw", "--no-abbrev", "-M", "-z", "--format=%x01%H %P", span, "--", path)
+        out = self._run(
+            "log",
+            "--no-show-signature",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--follow",
+            "--raw",
+            "--no-abbrev",
+            "-M",
+            "-z",
+            "--format=%x01%H %P",
+            span,
+            "--",
+            path,
+        )
         commits: list[FileCommit] = []
         for record in out.split("\x01")[1:]:
             header, _, rest = record.partition("\0")
@@ -159,6 +218,15 @@ class Upstream:
             )
         commits.reverse()
         return commits
+
+
+def _reason(error: Exception) -> str:
+    """The line of git's stderr that says why it failed (`fatal: …`), else its first line."""
+    stderr = str(getattr(error, "stderr", "")).strip()
+    stderr = stderr.removeprefix("stderr: '").removesuffix("'")
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    reason = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else str(error))
+    return shorten(reason, 300)
 
 
 def upstream_from(option: str | None) -> Path | None:

@@ -39,7 +39,7 @@ def test_with_code_changes_only_the_code_and_keeps_the_escaping_style(
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("\n", "1: blank line"),
+        ("\n{}", "1: blank line"),  # a blank line before another; blank lines at the end are kept
         ('{"type": "chatml",', "1:19: invalid JSON"),
         ('{"type":"chatml","messages":[]}', "messages must be system, user, assistant"),
         (

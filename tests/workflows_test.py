@@ -116,3 +116,11 @@ def test_pre_commit_hook_runs_svixsync_check_in_a_dataset_repository(tmp_path: P
     data.write_text(json.dumps(document, ensure_ascii=False) + "\n" + rest, encoding="utf-8")
     failed = run(*hook)
     assert failed.returncode == 1 and "edited by hand" in failed.stdout, failed.stdout
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_every_job_has_a_time_limit(workflow: Path) -> None:
+    import yaml
+
+    jobs = yaml.safe_load(workflow.read_text())["jobs"]
+    assert all(0 < job.get("timeout-minutes", 0) <= 60 for job in jobs.values()), workflow.name

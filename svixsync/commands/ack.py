@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from svixsync import state, transaction
+from svixsync import state
 from svixsync.depends import work_out
 from svixsync.errors import FatalError
 from svixsync.evaluate import load_examples, pin_scope, resolve_pin
@@ -55,6 +55,6 @@ def run(project: Project, lines: list[int], keep_prose: bool, dataset: str | Non
             )
             entries[line - 1] = recorded.model_copy(update={"prose_sha256": example.prose_sha256, "depends": depends})
         new_lock = lock.model_copy(update={"examples": entries})
-        transaction.commit(project.root, project.state, {project.state / entry.lock_file: state.dump(new_lock)})
+        project.commit({project.state / entry.lock_file: state.dump(new_lock)})
     click.echo(f"acknowledged line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}")
     return 0

@@ -12,6 +12,7 @@ from svixsync.project import Project
 from svixsync.snapshot import Snapshots
 from svixsync.state import ExampleLock, ref_of
 from svixsync.sync import check_alignment, code_of
+from svixsync.terminal import safe
 
 
 def run(project: Project, names: list[str], user: str, think: str, name: str | None, cite: list[str]) -> int:
@@ -22,7 +23,7 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
     with project.writing():
         entry = project.config().dataset(name)
         path = project.root / entry.file
-        examples = load_examples(project, entry) if path.exists() and path.stat().st_size else []
+        examples = load_examples(project, entry, allow_empty=True)
         lock = state.read_lock(project.state, entry)
         check_alignment(examples, lock)
         upstream = project.upstream()
@@ -46,9 +47,10 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
         refs = [ref_of(block) for block in covered]
         check_citations(citations, refs, scope, number)
         ending = "\r\n" if examples and examples[-1].raw.endswith("\r\n") else "\n"
-        previous = path.read_bytes() if path.exists() else b""
-        if previous and not previous.endswith(b"\n"):
-            previous += ending.encode()
+        lines = [e.raw for e in examples]
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += ending
+        original = transaction.read_bytes(path) if transaction.exists(path) else b""
         keys = {block.key for block in covered}
         new_lock = lock.model_copy(
             update={
@@ -64,13 +66,11 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
         # A citation of a file the dataset did not cite yet widens every example's scope: work them all out again.
         widened = cited_files(entry, new_lock) != cited_files(entry, lock)
         new_lock = with_depends(new_lock, [*examples, example], lambda: scope, everything=widened)
-        transaction.commit(
-            project.root,
-            project.state,
+        project.commit(
             {
-                path: previous + (line + ending).encode("utf-8"),
+                path: dataset.rewrite(original, [*lines, line + ending]),
                 project.state / entry.lock_file: state.dump(new_lock),
-            },
+            }
         )
-    click.echo(f"added line {number}: {', '.join(names)}")
+    click.echo(safe(f"added line {number}: {', '.join(names)}"))
     return 0

@@ -10,6 +10,7 @@ from svixsync import state
 from svixsync.errors import FatalError
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
+from svixsync.terminal import safe
 from svixsync.topic import selected_by, topics_for
 from svixsync.upstream import check_tracked_path
 
@@ -55,5 +56,5 @@ def run(project: Project, rev: str, paths: list[str], every: bool, output: str) 
     else:
         for block, selected in rows:
             mark = "*" if selected else " "
-            click.echo(f"{mark} {block.path}:{block.start_line}-{block.end_line} {block.kind} {block.name}")
+            click.echo(safe(f"{mark} {block.path}:{block.start_line}-{block.end_line} {block.kind} {block.name}"))
     return 0

@@ -14,14 +14,15 @@ from svixsync.project import Project
 
 
 def run(project: Project, rev: str | None, output: str, dataset: str | None) -> int:
-    if transaction.interrupted(project.root, project.state):
-        raise FatalError(
-            "svixsync was stopped in the middle of a write; run the writing command again "
-            "(update, ack, add or init finish or undo it first), then check"
-        )
-    config = project.config()
-    explain = output in ("markdown", "github")  # the comment and the step summary show flagged examples' old code
-    reports = [evaluate(project, entry, rev, explain_flags=explain).report for entry in config.chosen(dataset)]
+    with project.reading():
+        if transaction.interrupted(project.state):
+            raise FatalError(
+                "svixsync was stopped in the middle of a write; run the writing command again "
+                "(update, ack, add or init finish or undo it first), then check"
+            )
+        config = project.config()
+        explain = output in ("markdown", "github")  # the comment and the step summary show flagged examples' old code
+        reports = [evaluate(project, entry, rev, explain_flags=explain).report for entry in config.chosen(dataset)]
     if reports and reports[0].target is None:
         click.echo(
             "svixsync: no upstream checkout at hand (--upstream or SVIXSYNC_UPSTREAM): "

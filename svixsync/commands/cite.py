@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from svixsync import state, transaction
+from svixsync import state
 from svixsync.depends import canonical, check_citations
 from svixsync.errors import FatalError
 from svixsync.evaluate import load_examples, pin_scope, resolve_pin, with_depends
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
 from svixsync.sync import check_alignment, verify_code
+from svixsync.terminal import safe
 
 
 def run(project: Project, line: int, citations: list[str], drop: bool, dataset: str | None) -> int:
@@ -32,7 +33,8 @@ def run(project: Project, line: int, citations: list[str], drop: bool, dataset: 
         else:
             kept = [*recorded.citations, *(citation for citation in wanted if citation not in recorded.citations)]
         if kept == recorded.citations:
-            click.echo(f"line {line} already cites {_listed(wanted)}; nothing to write")
+            project.commit({})  # nothing of its own to write, but a write a crash interrupted is finished
+            click.echo(safe(f"line {line} already cites {_listed(wanted)}; nothing to write"))
             return 0
         entries = list(lock.examples)
         entries[line - 1] = recorded.model_copy(update={"citations": kept})
@@ -43,8 +45,8 @@ def run(project: Project, line: int, citations: list[str], drop: bool, dataset: 
             check_citations([c for c in wanted if c not in recorded.citations], recorded.blocks, scope, line)
         # The scope may have grown or shrunk: every example's mentions are worked out again at the pin.
         new_lock = with_depends(changed, examples, lambda: scope, everything=True)
-        transaction.commit(project.root, project.state, {project.state / entry.lock_file: state.dump(new_lock)})
-    click.echo(f"line {line} cites {_listed(kept)}")
+        project.commit({project.state / entry.lock_file: state.dump(new_lock)})
+    click.echo(safe(f"line {line} cites {_listed(kept)}"))
     return 0
 
 

@@ -15,6 +15,7 @@ from svixsync.project import Project
 from svixsync.report import event
 from svixsync.snapshot import Snapshots
 from svixsync.state import Topic
+from svixsync.terminal import safe
 from svixsync.topic import selected_by, topics_for
 from svixsync.upstream import check_tracked_path
 
@@ -63,11 +64,11 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for commit, changes in entries:
-            click.echo(f"{commit[:12]} {upstream.summary(commit)}")
+            click.echo(safe(f"{commit[:12]} {upstream.summary(commit)}"))  # a subject may hold escape sequences
             for change in changes:
                 extra = f" (was {change.old_name})" if change.old_name else ""
                 extra += f" (was in {change.old_path})" if change.old_path else ""
-                click.echo(f"  {change.change:<9} {change.kind} {change.name}{extra}")
+                click.echo(safe(f"  {change.change:<9} {change.kind} {change.name}{extra}"))
     return 0
 
 

@@ -40,7 +40,7 @@ def run(
             if upstream.blob_sha(pin, path) is None:
                 raise FatalError(f"tracked file {path} does not exist at {pin[:12]}")
         dataset_path = project.root / entry.file
-        examples = load_examples(project, entry) if dataset_path.exists() and dataset_path.stat().st_size else []
+        examples = load_examples(project, entry, allow_empty=True)
         reviews = {e.prose_sha256: e.review for e in previous.examples} if previous else {}
         by_first_line: dict[str, list[Block]] = {}
         for block in blocks:
@@ -66,13 +66,13 @@ def run(
             selection=state.selection_digest(entry),
         )
         lock = with_depends(adopting, examples, lambda: pin_scope(snapshots, pin, entry, adopting), everything=True)
-        files = {
+        files: dict[Path, transaction.Content] = {
             project.state / entry.lock_file: state.dump(lock),
-            project.state / state.CONFIG_FILE: state.dump(config),
+            project.state / state.CONFIG_FILE: state.dump_config(config),
         }
-        if not dataset_path.exists():
+        if not transaction.exists(dataset_path):
             files[dataset_path] = b""
-        transaction.commit(project.root, project.state, files)
+        project.commit(files)
     click.echo(f"{entry.file}: {len(lock.examples)} examples pinned at {pin[:12]}")
     return 0
 
@@ -124,7 +124,7 @@ def _earlier(previous: Lock | None, example: Example, current: set[str]) -> Exam
 
 
 def _previous_lock(project: Project, entry: state.DatasetConfig) -> Lock | None:
-    if not (project.state / entry.lock_file).exists():
+    if not transaction.exists(project.state / entry.lock_file):
         return None
     return state.read_lock(project.state, entry)
 

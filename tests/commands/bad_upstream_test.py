@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 from pathlib import Path
 
@@ -68,10 +69,13 @@ def test_state_config_edited_into_nonsense(project: Project, nonsense: str) -> N
 def test_second_writer_waits_then_fails_or_proceeds(project: Project) -> None:
     project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
     project.upstream.commit("second")
-    with (project.root / "state" / ".svixsync.lock").open("a") as held:
-        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+    held = os.open(project.root, os.O_RDONLY)  # the lock is on the root folder itself
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
         assert_refused(project, "update", message="another svixsync is writing this dataset")
-        threading.Timer(1.0, fcntl.flock, (held.fileno(), fcntl.LOCK_UN)).start()
+        threading.Timer(1.0, fcntl.flock, (held, fcntl.LOCK_UN)).start()
         result = project.run("update")
+    finally:
+        os.close(held)
     assert result.exit_code == 0, result.stderr
     assert "pinned" in result.stdout

@@ -39,8 +39,8 @@ def test_broken_state_and_bad_dataset_lines(project: Project) -> None:
     lock.write_bytes(good)
     data = project.root / "team.jsonl"
     original = data.read_bytes()
-    data.write_bytes(original + b"\n")
-    assert_refused(project, "update", message="team.jsonl:4: blank line")
+    data.write_bytes(original.replace(b"\n", b"\n\n", 1))
+    assert_refused(project, "update", message="team.jsonl:2: blank line")
     data.write_bytes(original.replace(b"You are a test maintainer.", b"You are someone else.", 1))
     assert_refused(project, "check", message="team.jsonl:1: the system prompt differs")
 
