@@ -49,11 +49,12 @@ def _project() -> Project:
 @click.option("--rev", help="Upstream revision to compare with (default: the checkout's HEAD).")
 @click.option("--format", "output", type=FORMATS, default="text", show_default=True)
 @click.option("--dataset", help="Dataset file, where several are configured.")
-def check(rev: str | None, output: str, dataset: str | None) -> None:
+@click.option("--diff", is_flag=True, help="Print the unified diff of every code field update would rewrite.")
+def check(rev: str | None, output: str, dataset: str | None, diff: bool) -> None:
     """Compare the dataset and state/ with upstream; write nothing."""
     from svixsync.commands import check as command
 
-    sys.exit(command.run(_project(), rev, output, dataset))
+    sys.exit(command.run(_project(), rev, output, dataset, diff))
 
 
 @cli.command()
@@ -61,11 +62,12 @@ def check(rev: str | None, output: str, dataset: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Rewrite code fields even where they were edited by hand.")
 @click.option("--dataset", help="Dataset file, where several are configured.")
-def update(rev: str | None, dry_run: bool, force: bool, dataset: str | None) -> None:
+@click.option("--diff", is_flag=True, help="Print the unified diff of every code field rewritten.")
+def update(rev: str | None, dry_run: bool, force: bool, dataset: str | None, diff: bool) -> None:
     """Bring the dataset and state/ to REV: refresh code, flag prose, move the pin."""
     from svixsync.commands import update as command
 
-    sys.exit(command.run(_project(), rev, dry_run, force, dataset))
+    sys.exit(command.run(_project(), rev, dry_run, force, dataset, diff))
 
 
 @cli.command()

@@ -45,6 +45,15 @@ class Project:
         path = upstream_from(self.upstream_option)
         return Upstream(path) if path is not None else None
 
+    def refuse_if_interrupted(self) -> None:
+        """A command that writes nothing refuses while a write is unfinished, rather than read a half-old,
+        half-new pair."""
+        if transaction.interrupted(self.root, self.state):
+            raise FatalError(
+                "svixsync was stopped in the middle of a write; run a writing command (update, ack, edit, add, "
+                "remove or init) to finish or undo it first"
+            )
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the writer lock, with an update a crash interrupted finished or undone first.
