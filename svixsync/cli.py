@@ -155,5 +155,17 @@ def cite(line: int, citations: tuple[str, ...], drop: bool, dataset: str | None)
     sys.exit(command.run(_project(), line, list(citations), drop, dataset))
 
 
+@cli.command()
+@click.argument("line", type=int)
+@click.option("--diff", is_flag=True, help="Add the code changes behind the example's status.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def show(line: int, diff: bool, output: str, dataset: str | None) -> None:
+    """One example as a person reads it: status and why, blocks, dependencies, request, reasoning, code."""
+    from svixsync.commands import show as command
+
+    sys.exit(command.run(_project(), line, diff, output, dataset))
+
+
 def main() -> None:
     cli(prog_name="svixsync")
