@@ -167,5 +167,21 @@ def show(line: int, diff: bool, output: str, dataset: str | None) -> None:
     sys.exit(command.run(_project(), line, diff, output, dataset))
 
 
+PROSE_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@cli.command()
+@click.argument("line", type=int)
+@click.option("--user-file", type=PROSE_FILE, help="The new request (instead of an editor).")
+@click.option("--think-file", type=PROSE_FILE, help="The new reasoning (instead of an editor).")
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def edit(line: int, user_file: Path | None, think_file: Path | None, dataset: str | None) -> None:
+    """Re-author the request and the reasoning of the example on LINE in $VISUAL or $EDITOR, as plain text; the
+    flag is cleared when their words changed."""
+    from svixsync.commands import edit as command
+
+    sys.exit(command.run(_project(), line, user_file, think_file, dataset))
+
+
 def main() -> None:
     cli(prog_name="svixsync")
