@@ -183,5 +183,14 @@ def edit(line: int, user_file: Path | None, think_file: Path | None, dataset: st
     sys.exit(command.run(_project(), line, user_file, think_file, dataset))
 
 
+@cli.command()
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def review(dataset: str | None) -> None:
+    """Walk the flagged examples: see each with its code changes, then edit, ack, skip or quit."""
+    from svixsync.commands import review as command
+
+    sys.exit(command.run(_project(), dataset))
+
+
 def main() -> None:
     cli(prog_name="svixsync")
