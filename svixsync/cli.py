@@ -192,5 +192,15 @@ def review(dataset: str | None) -> None:
     sys.exit(command.run(_project(), dataset))
 
 
+@cli.command()
+@click.argument("lines", nargs=-1, type=int, required=True)
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def remove(lines: tuple[int, ...], dataset: str | None) -> None:
+    """Delete the examples on LINES and their lock entries; later lines move up."""
+    from svixsync.commands import remove as command
+
+    sys.exit(command.run(_project(), list(lines), dataset))
+
+
 def main() -> None:
     cli(prog_name="svixsync")

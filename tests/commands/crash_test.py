@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Callable
 from itertools import count
+from pathlib import Path
 
 import pytest
 
@@ -71,17 +72,23 @@ def assert_old_or_new(project: Project, old: Files, new: Files, same_prose: Call
         assert data in (old, new)
 
 
-def kill_everywhere(project: Project, args: list[str]) -> tuple[int, int]:
-    """Kill ``args`` at each step, then its recovery at each step; every time, the next run ends like a clean one."""
+def kill_everywhere(project: Project, args: list[str], recover: list[str] | None = None) -> tuple[int, int]:
+    """Kill ``args`` at each step, then its recovery at each step; every time, the next run ends like a clean one.
+
+    The next run is ``args`` again, or, for a command that must not run twice (`remove`), ``recover`` (a writing
+    command that finishes or undoes the interrupted write and changes nothing else), then ``args`` where the
+    write was undone."""
+    recover = recover or args
     old = files(project)
     original_prose = prose(project)
-
-    def same_prose() -> None:
-        assert prose(project) == original_prose
-
     expected_code = project.run(*args).exit_code
     new = files(project)
     assert new != old
+    new_prose = prose(project)  # the prose `edit` wrote, or what `remove` left; for the others, the original
+
+    def same_prose() -> None:
+        assert prose(project) in (original_prose, new_prose)
+
     recovery_kills = 0
     for step in count(1):
         restore(project, old)
@@ -94,15 +101,19 @@ def kill_everywhere(project: Project, args: list[str]) -> tuple[int, int]:
         was_interrupted = transaction.interrupted(project.root, project.root / "state")
         if (project.root / "state" / transaction.JOURNAL).exists():
             for recovery_step in count(1):
-                if run_killed_at(project, args, recovery_step) is not None:
+                if run_killed_at(project, recover, recovery_step) is not None:
                     break
                 recovery_kills += 1
                 assert_old_or_new(project, old, new, same_prose)
                 restore(project, crashed)
         restore(project, crashed)
-        result = project.run(*args)
-        assert files(project) == new
+        result = project.run(*recover)
         assert ("interrupted write" in result.stderr) == was_interrupted
+        if recover != args:
+            if files(project) == old:
+                result = project.run(*args)
+            assert result.exit_code == expected_code, result.output
+        assert files(project) == new
         if result.exit_code != expected_code:
             # A completed `ack` has nothing left to acknowledge, and says so.
             assert args[0] == "ack" and "is not flagged" in result.stderr, result.stderr
@@ -111,9 +122,10 @@ def kill_everywhere(project: Project, args: list[str]) -> tuple[int, int]:
 
 @pytest.mark.parametrize(
     "scenario",
-    ["refresh-and-stale", "file-moved-and-relayout", "ack", "cite"],
+    ["refresh-and-stale", "file-moved-and-relayout", "ack", "cite", "edit", "remove"],
 )
-def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str) -> None:
+def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str, tmp_path: Path) -> None:
+    recover = None
     if scenario == "refresh-and-stale":
         project.upstream.edit(TRACKED, *BODY)
         project.upstream.edit(TRACKED, *RELAYOUT)
@@ -129,6 +141,14 @@ def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str) ->
         project.upstream.commit("handlers")
         project.ok("update")
         args = ["cite", "1", f"{HANDLERS}::post_team_message"]
+    elif scenario == "edit":  # the dataset and the lock change: new prose, flag cleared
+        project.upstream.edit(TRACKED, *BODY)
+        project.upstream.commit("stale")
+        project.ok("update", code=1)
+        (tmp_path / "think.txt").write_text("Cache write errors now fail the read.\n")
+        args = ["edit", "1", "--think-file", str(tmp_path / "think.txt")]
+    elif scenario == "remove":  # the dataset and the lock change: a line and its entry go, lines shift
+        args, recover = ["remove", "2"], ["update"]
     else:
         project.upstream.edit(TRACKED, *BODY)
         project.upstream.commit("stale")
@@ -136,7 +156,7 @@ def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str) ->
         data = project.root / "team.jsonl"
         data.write_bytes(data.read_bytes().replace(b"tries the cache", b"reads the cache"))
         args = ["ack", "1"]
-    kills, recovery_kills = kill_everywhere(project, args)
+    kills, recovery_kills = kill_everywhere(project, args, recover)
     # Each write, fsync, rename and unlink is a step: at least ten per scenario (one file, for ack and cite), and
     # some inside recovery.
     assert kills >= 10 and recovery_kills >= 4, (kills, recovery_kills)
