@@ -208,6 +208,7 @@ def _with_code_before_flags(report: sync.Report, upstream: Upstream, snapshots: 
                 flag.change,
                 _text_at(snapshots, since, flag.old_path or flag.path, flag.kind, flag.old_name or flag.name),
                 _text_at(snapshots, report.target, flag.path, flag.kind, flag.name),
+                flag.old_name,
             )
             for flag in review.changes
             if flag.via is not None

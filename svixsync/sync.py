@@ -50,6 +50,7 @@ class DependencyDiff:
     change: str | None
     old: str | None
     new: str | None
+    old_name: str | None = None  # where it was renamed
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ class ExampleState:
 
     def dependency_diffs(self) -> list[DependencyDiff]:
         """The changes of dependencies that flag this example: those of this run, else those of its flag."""
-        now = [DependencyDiff(d.via, d.name, d.change, d.old_text, d.new_text) for d in self.depends if d.flags]
+        now = [
+            DependencyDiff(d.via, d.name, d.change, d.old_text, d.new_text, d.old_name) for d in self.depends if d.flags
+        ]
         return now or self.flagged
 
     @property

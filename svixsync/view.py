@@ -61,28 +61,31 @@ def example_diffs(state: ExampleState, report: Report) -> list[Diff]:
     """The code changes behind an example's status: its quoted blocks' changes upstream since the pin, or, for an
     example flagged earlier, between the flag's `since` and the pin; then each dependency's change that flags it."""
     pinned, target = report.pinned[:12], (report.target or "")[:12]
-    diffs = []
     texts = split_code(state.example.code, [block.ref for block in state.blocks]) or []
+    diffs = []
     if any(block.change is not None for block in state.blocks):
         for block, old in zip(state.blocks, texts, strict=False):
             new = block.new.text if block.new is not None else ""
             if block.change is not None and new != old:
-                where = f"{block.ref.path}::{block.ref.name}"
                 now = f"{block.path}::{block.name} at {target}" + ("" if block.new else " (gone)")
-                diffs.append(unified(old, new, f"{where} at {pinned}", now))
-    elif state.before_blocks is not None and state.flag is not None:
+                diffs.append(unified(old, new, f"{block.ref.path}::{block.ref.name} at {pinned}", now))
+    elif state.flag is not None and state.before_blocks is not None:
         since = (state.flag.since or "")[:12]
+        renamed = {flag.key: flag for flag in state.flag.changes if flag.via is None}
         for block, old, now in zip(state.blocks, state.before_blocks, texts, strict=False):
             if old != now:
+                flag = renamed.get(block.ref.key)
                 where = f"{block.ref.path}::{block.ref.name}"
-                diffs.append(unified(old, now, f"{where} at {since} (before the flag)", f"{where} at {pinned}"))
-    flagged_earlier = state.flag is not None and state.flag.since and not any(d.flags for d in state.depends)
-    since = state.flag.since[:12] if flagged_earlier and state.flag and state.flag.since else pinned
+                before = f"{flag.old_path or flag.path}::{flag.old_name or flag.name}" if flag else where
+                diffs.append(unified(old, now, f"{before} at {since} (before the flag)", f"{where} at {pinned}"))
+    flagged_now = any(dependency.flags for dependency in state.depends)
+    since = state.flag.since[:12] if state.flag is not None and state.flag.since and not flagged_now else pinned
     for change in state.dependency_diffs():
-        how = {"mention": "mentioned", "citation": "cited"}.get(change.via, change.via)
         if change.old is not None:
+            how = {"mention": "mentioned", "citation": "cited"}.get(change.via, change.via)
             after = f"{how} {change.name} at {target}" + ("" if change.new is not None else " (gone)")
-            diffs.append(unified(change.old, change.new or "", f"{how} {change.name} at {since}", after))
+            before = f"{how} {change.old_name or change.name} at {since}"
+            diffs.append(unified(change.old, change.new or "", before, after))
     return diffs
 
 

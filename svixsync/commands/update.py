@@ -66,7 +66,7 @@ def done(report: Report, dry_run: bool) -> list[terminal.Line]:
     for example in report.examples:
         review = example.lock.review if example.flagged_now else None
         deeds = ["rewrite its code"] if example.code is not None else []
-        deeds += [f"flag it {review.reason}"] if review is not None else []
+        deeds += [f"flag it ({review.reason})"] if review is not None else []
         if deeds:
             verbs = " and ".join(deeds)
             said = f"would {verbs}" if dry_run else verbs.replace("rewrite", "rewrote").replace("flag it", "flagged it")

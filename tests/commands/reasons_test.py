@@ -65,11 +65,11 @@ def test_update_says_what_it_refreshed_and_flagged(project: Project) -> None:
     project.upstream.edit(TRACKED, *RELAYOUT)
     project.upstream.commit("stale one, refresh one")
     dry = project.ok("update", "--dry-run", code=1).stdout.splitlines()
-    assert "line 1: would rewrite its code and flag it stale" in dry
+    assert "line 1: would rewrite its code and flag it (stale)" in dry
     assert "line 2: would rewrite its code" in dry
     done = project.ok("update", code=1).stdout.splitlines()
     assert done[-3:] == [
-        "line 1: rewrote its code and flagged it stale",
+        "line 1: rewrote its code and flagged it (stale)",
         "line 2: rewrote its code",
         "next: `svixsync review` walks the flagged examples (or `show LINE --diff`, `edit LINE`)",
     ]

@@ -76,6 +76,18 @@ def test_show_says_why_with_the_pins_and_lists_blocks_dependencies_and_prose(cit
     assert section(text, "reasoning") == MENTIONS.split("\n")
     assert section(text, "request") == ["Where does a `CachedMember` come from?"]
     assert all(len(line) <= 80 for line in text.split("\n")[: text.split("\n").index("request")])
+    # The diffs name each renamed block as it was before the flag.
+    target = cited.upstream.git("rev-parse", "HEAD")
+    mentioned = cited.ok("show", "4", "--diff", code=1).stdout.split("\ncode changes\n", 1)[1].splitlines()
+    assert mentioned[:2] == [
+        f"--- mentioned CachedTeam::forget at {pin[:12]}",
+        f"+++ mentioned CachedTeam::drop_team at {target[:12]}",
+    ]
+    quoted = cited.ok("show", "2", "--diff", code=1).stdout.split("\ncode changes\n", 1)[1].splitlines()
+    assert quoted[:2] == [
+        f"--- {TRACKED}::CachedTeam::forget at {pin[:12]} (before the flag)",
+        f"+++ {TRACKED}::CachedTeam::drop_team at {target[:12]}",
+    ]
 
 
 def test_show_diff_shows_the_code_change_behind_a_flag_long_after_the_update(project: Project) -> None:
