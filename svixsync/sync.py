@@ -70,7 +70,7 @@ class ExampleState:
     @property
     def before(self) -> str | None:
         """The code field as it was before the flagging update."""
-        return code_of_texts(self.before_blocks) if self.before_blocks is not None else None
+        return "\n\n".join(self.before_blocks) if self.before_blocks is not None else None
 
     def dependency_diffs(self) -> list[DependencyDiff]:
         """The changes of dependencies that flag this example: those of this run, else those of its flag."""
@@ -78,11 +78,6 @@ class ExampleState:
             DependencyDiff(d.via, d.name, d.change, d.old_text, d.new_text, d.old_name) for d in self.depends if d.flags
         ]
         return now or self.flagged
-
-    @property
-    def pending(self) -> bool:
-        """Flagged for re-authoring and not yet acknowledged."""
-        return self.lock.review is not None
 
     @property
     def flagged_now(self) -> bool:
@@ -122,11 +117,7 @@ class Report:
 
 def code_of(blocks: list[Block]) -> str:
     """The code field of an example covering ``blocks``: their texts joined by a blank line (contract §3)."""
-    return code_of_texts([block.text for block in blocks])
-
-
-def code_of_texts(texts: list[str]) -> str:
-    return "\n\n".join(texts)
+    return "\n\n".join(block.text for block in blocks)
 
 
 def reauthored(example: Example, review: Review) -> bool:

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 import click
 
@@ -38,12 +38,9 @@ def clean(text: str) -> str:
     return CONTROL.sub("", text)
 
 
-def colour_wanted(stream: TextIO | None = None) -> bool:
-    """Colour when ``stream`` (stdout by default) is a terminal and `NO_COLOR` is unset or empty."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    stream = stream if stream is not None else sys.stdout
-    return bool(getattr(stream, "isatty", lambda: False)())
+def colour_wanted() -> bool:
+    """Colour when stdout is a terminal and `NO_COLOR` is unset or empty."""
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
 def render(lines: Iterable[Line], colour: bool) -> str:
@@ -55,10 +52,9 @@ def render(lines: Iterable[Line], colour: bool) -> str:
     return "\n".join(out)
 
 
-def echo(lines: Iterable[Line] | str, err: bool = False) -> None:
-    """Print lines (or plain text) for a person, cleaned, in colour where the stream wants it."""
-    items: Iterable[Line] = [(lines, None)] if isinstance(lines, str) else lines
-    click.echo(render(items, colour_wanted(sys.stderr if err else sys.stdout)), err=err)
+def echo(lines: Iterable[Line]) -> None:
+    """Print lines for a person on stdout: cleaned, in colour where it is a terminal."""
+    click.echo(render(lines, colour_wanted()))
 
 
 def role_of_diff_line(line: str) -> Role | None:

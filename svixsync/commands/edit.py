@@ -139,6 +139,6 @@ def _write(
     )
     said = f"line {line}: rewrote the request and the reasoning"
     if review is not None:
-        said += f"; its flag ({review.reason}) is cleared" if cleared else f"; still flagged {review.reason}"
+        said += f"; its flag ({review.reason}) is cleared" if cleared else f"; still flagged ({review.reason})"
     click.echo(said)
     return 0

@@ -73,17 +73,12 @@ def _uncovered(
     freed: list[Site] = []
     for example, recorded in removed:
         texts = split_code(example.code, recorded.blocks)
-        trusted = (
-            texts is not None
-            and (recorded.review is None or recorded.review.reason != "removed")
-            and all(
-                ref.start_line is not None and sha256(text) == ref.sha256
-                for ref, text in zip(recorded.blocks, texts, strict=True)
-            )
-        )
-        if not trusted or texts is None:
+        if texts is None or (recorded.review is not None and recorded.review.reason == "removed"):
             return None, None
-        for ref, text in zip(recorded.blocks, texts, strict=True):
+        pairs = list(zip(recorded.blocks, texts, strict=True))
+        if any(ref.start_line is None or sha256(text) != ref.sha256 for ref, text in pairs):
+            return None, None
+        for ref, text in pairs:
             block = unchanged_block(ref, text)
             if block.key not in covered and selects(entry.topic, block):
                 freed.append(state.site_of(block))

@@ -23,6 +23,7 @@ from svixsync.sync import FLAGGED
 # Test hook: the tests drive review through click's runner, whose stdin is no terminal.
 ASSUME_TERMINAL = "SVIXSYNC_ASSUME_TERMINAL"
 CHOICES = {"e": "edit", "a": "ack", "s": "skip", "q": "quit"}
+_PAST = {"edit": "edited", "ack": "acknowledged", "skip": "skipped"}
 
 
 def interactive() -> bool:
@@ -59,9 +60,6 @@ def run(project: Project, name: str | None) -> int:
     done = ", ".join(f"{tally[word]} {past}" for word, past in _PAST.items() if tally[word])
     click.echo(f"reviewed: {done or 'nothing'}; {left} still flagged")
     return 1 if left else 0
-
-
-_PAST = {"edit": "edited", "ack": "acknowledged", "skip": "skipped"}
 
 
 def _walk_one(project: Project, name: str | None, line: int, removed: bool, place: str) -> str:
