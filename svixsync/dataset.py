@@ -92,9 +92,12 @@ class Example:
         line is all ASCII and already escapes it so."""
         literal = self.raw[: self.code_end]
         ascii_only = bool(re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])", literal)) and literal.isascii()
-        escaped = json.dumps(text, ensure_ascii=ascii_only)[1:-1]
-        # A lone surrogate (escaped in the JSON, kept by the editor file) stays escaped: raw, it is not UTF-8.
-        return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", escaped)
+        return escape_surrogates(json.dumps(text, ensure_ascii=ascii_only)[1:-1])
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text with each lone surrogate (JSON may escape one; UTF-8 cannot hold it) written as its escape."""
+    return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", json_text)
 
 
 def words(text: str) -> list[str]:

@@ -19,6 +19,7 @@ import click
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates that can make a
 # line read otherwise than it is ("Trojan Source").
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 Role = Literal["heading", "added", "removed", "hunk", "file", "alert", "warn", "note"]
 STYLES: dict[str, dict[str, Any]] = {
     "heading": {"bold": True},
@@ -34,8 +35,9 @@ Line = tuple[str, Role | None]
 
 
 def clean(text: str) -> str:
-    """``text`` with every control character but tab and newline removed (a CRLF's carriage return included)."""
-    return CONTROL.sub("", text)
+    """``text`` with every control character but tab and newline removed (a CRLF's carriage return included), and
+    each lone surrogate (which no terminal encoding holds) shown as U+FFFD."""
+    return SURROGATE.sub("\ufffd", CONTROL.sub("", text))
 
 
 def colour_wanted() -> bool:

@@ -7,6 +7,7 @@ import json
 import click
 
 from svixsync import terminal, view
+from svixsync.dataset import escape_surrogates
 from svixsync.depends import Scope, naming_nothing
 from svixsync.evaluate import chosen_lines, evaluate, pin_scope, resolve_pin
 from svixsync.project import Project
@@ -24,7 +25,8 @@ def run(project: Project, line: int, diff: bool, output: str, name: str | None) 
     unresolved = unresolved_mentions(project, entry, shown)
     diffs = view.example_diffs(shown, report) if diff else None
     if output == "json":
-        click.echo(json.dumps(view.example_json(shown, report, unresolved, diffs), indent=2, ensure_ascii=False))
+        document = view.example_json(shown, report, unresolved, diffs)
+        click.echo(escape_surrogates(json.dumps(document, indent=2, ensure_ascii=False)))
     else:
         terminal.echo(view.example_lines(shown, report, unresolved, diffs))
     return 0 if shown.status == "fresh" else 1
