@@ -91,11 +91,12 @@ def _project() -> Project:
 @click.option("--rev", help="Upstream revision to compare with (default: the checkout's HEAD).")
 @click.option("--format", "output", type=FORMATS, default="text", show_default=True)
 @click.option("--dataset", help="Dataset file, where several are configured.")
-def check(rev: str | None, output: str, dataset: str | None) -> None:
+@click.option("--diff", is_flag=True, help="Print the unified diff of every code field update would rewrite.")
+def check(rev: str | None, output: str, dataset: str | None, diff: bool) -> None:
     """Compare the dataset and state/ with upstream; write nothing."""
     from svixsync.commands import check as command
 
-    sys.exit(command.run(_project(), rev, output, dataset))
+    sys.exit(command.run(_project(), rev, output, dataset, diff))
 
 
 @cli.command()
@@ -103,11 +104,12 @@ def check(rev: str | None, output: str, dataset: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Rewrite code fields even where they were edited by hand.")
 @click.option("--dataset", help="Dataset file, where several are configured.")
-def update(rev: str | None, dry_run: bool, force: bool, dataset: str | None) -> None:
+@click.option("--diff", is_flag=True, help="Print the unified diff of every code field rewritten.")
+def update(rev: str | None, dry_run: bool, force: bool, dataset: str | None, diff: bool) -> None:
     """Bring the dataset and state/ to REV: refresh code, flag prose, move the pin."""
     from svixsync.commands import update as command
 
-    sys.exit(command.run(_project(), rev, dry_run, force, dataset))
+    sys.exit(command.run(_project(), rev, dry_run, force, dataset, diff))
 
 
 @cli.command()
@@ -193,6 +195,53 @@ def cite(line: int, citations: tuple[str, ...], drop: bool, dataset: str | None)
     from svixsync.commands import cite as command
 
     sys.exit(command.run(_project(), line, list(citations), drop, dataset))
+
+
+@cli.command()
+@click.argument("line", type=int)
+@click.option("--diff", is_flag=True, help="Add the code changes behind the example's status.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def show(line: int, diff: bool, output: str, dataset: str | None) -> None:
+    """One example as a person reads it: status and why, blocks, dependencies, request, reasoning, code."""
+    from svixsync.commands import show as command
+
+    sys.exit(command.run(_project(), line, diff, output, dataset))
+
+
+PROSE_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@cli.command()
+@click.argument("line", type=int)
+@click.option("--user-file", type=PROSE_FILE, help="The new request (instead of an editor).")
+@click.option("--think-file", type=PROSE_FILE, help="The new reasoning (instead of an editor).")
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def edit(line: int, user_file: Path | None, think_file: Path | None, dataset: str | None) -> None:
+    """Re-author the request and the reasoning of the example on LINE in $VISUAL or $EDITOR, as plain text; the
+    flag is cleared when their words changed."""
+    from svixsync.commands import edit as command
+
+    sys.exit(command.run(_project(), line, user_file, think_file, dataset))
+
+
+@cli.command()
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def review(dataset: str | None) -> None:
+    """Walk the flagged examples: see each with its code changes, then edit, ack, skip or quit."""
+    from svixsync.commands import review as command
+
+    sys.exit(command.run(_project(), dataset))
+
+
+@cli.command()
+@click.argument("lines", nargs=-1, type=int, required=True)
+@click.option("--dataset", help="Dataset file, where several are configured.")
+def remove(lines: tuple[int, ...], dataset: str | None) -> None:
+    """Delete the examples on LINES and their lock entries; later lines move up."""
+    from svixsync.commands import remove as command
+
+    sys.exit(command.run(_project(), list(lines), dataset))
 
 
 def main() -> None:

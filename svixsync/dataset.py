@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from svixsync.errors import FatalError, first_problem
 
+THINK_OPEN = "<think>\n"
 THINK = re.compile(r"<think>\n(?P<think>.*?)\n</think>\n\n", re.DOTALL)
 # A JSON string literal, quotes included (the line was already accepted by json.loads).
 STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+SURROGATE = re.compile("[\ud800-\udfff]")
 SPACE = re.compile(r"[ \t\r\n]*")
 CONTENT_KEY = re.compile(r'"content"[ \t\r\n]*:[ \t\r\n]*\Z')
 BOM = "\ufeff"
@@ -60,17 +62,54 @@ class Example:
     def prose_sha256(self) -> str:
         """Hash of everything a person wrote: system prompt, request and reasoning."""
         prose = json.dumps([self.system, self.user, self.think], ensure_ascii=False)
-        return hashlib.sha256(prose.encode("utf-8")).hexdigest()
+        return hashlib.sha256(prose.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+    @functools.cached_property
+    def words_sha256(self) -> str:
+        """Hash of the prose's words: what a change of prose must change to count (see ``words``)."""
+        prose = json.dumps([words(self.system), words(self.user), words(self.think)], ensure_ascii=False)
+        return hashlib.sha256(prose.encode("utf-8", errors="surrogatepass")).hexdigest()
 
     def with_code(self, code: str) -> Example:
         """This line with only the code part of the assistant content replaced, every other byte kept."""
-        escaped = json.dumps(code, ensure_ascii=self._escapes_non_ascii())[1:-1]
-        raw = self.raw[: self.code_start] + escaped + self.raw[self.code_end :]
+        raw = self.raw[: self.code_start] + self._escaped(code) + self.raw[self.code_end :]
         return parse_line(self.number, raw)
 
-    def _escapes_non_ascii(self) -> bool:
+    def with_prose(self, user: str, think: str) -> Example:
+        """This line with only the request and the reasoning replaced, every other byte kept: key order, the code
+        field, spacing, the line ending, and each string left as it is where its text did not change."""
+        body = self.raw.rstrip("\r\n")
+        spans = _walked_content_spans(body)
+        user_start, user_end = spans[1]
+        think_start = _raw_offset(body, spans[2][0], len(THINK_OPEN))
+        think_end = _raw_offset(body, think_start, len(self.think))
+        pieces = [
+            (user_start, user_end, user if user != self.user else None),
+            (think_start, think_end, think if think != self.think else None),
+        ]
+        raw, kept = "", 0
+        for start, end, text in pieces:
+            raw += self.raw[kept:start] + (self.raw[start:end] if text is None else self._escaped(text))
+            kept = end
+        return parse_line(self.number, raw + self.raw[kept:])
+
+    def _escaped(self, text: str) -> str:
+        """``text`` as the inside of a JSON string, escaped in this line's style: non-ASCII as `\\uXXXX` where the
+        line is all ASCII and already escapes it so."""
         literal = self.raw[: self.code_end]
-        return bool(re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])", literal)) and literal.isascii()
+        ascii_only = bool(re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])", literal)) and literal.isascii()
+        return escape_surrogates(json.dumps(text, ensure_ascii=ascii_only)[1:-1])
+
+
+def escape_surrogates(json_text: str) -> str:
+    """JSON text with each lone surrogate (JSON may escape one; UTF-8 cannot hold it) written as its escape."""
+    return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", json_text)
+
+
+def words(text: str) -> list[str]:
+    """The words of a piece of prose: its runs of non-whitespace (Unicode whitespace, as ``str.split`` finds it).
+    Prose whose words are unchanged was only re-spaced, re-wrapped or re-indented: that is not re-authoring it."""
+    return text.split()
 
 
 def content(system: str, user: str, think: str, code: str) -> str:
@@ -205,12 +244,14 @@ def _assistant_content_span(body: str, answer: str) -> tuple[int, int]:
             and body.find('"content"', end) == -1
         ):
             return at + 1, end - 1
-    return _walked_content_span(body)
+    return _walked_content_spans(body)[2]
 
 
-def _walked_content_span(body: str) -> tuple[int, int]:
+def _walked_content_spans(body: str) -> dict[int, tuple[int, int]]:
+    """Raw spans (inside the quotes) of each message's content literal, by the message's index, found by walking
+    the line token by token."""
     decoder = json.JSONDecoder()
-    spans: list[tuple[int, int]] = []
+    spans: dict[int, tuple[int, int]] = {}
 
     def walk(index: int, path: tuple[object, ...]) -> int:
         index = _skip_space(body, index)
@@ -238,15 +279,14 @@ def _walked_content_span(body: str) -> tuple[int, int]:
             if literal is None:
                 raise ValueError("unterminated string")  # json.loads accepted the line, so this cannot happen
             end = literal.end()
-            if path == ("messages", 2, "content"):
-                spans.append((index + 1, end - 1))
+            if len(path) == 3 and path[0] == "messages" and path[2] == "content" and isinstance(path[1], int):
+                spans[path[1]] = (index + 1, end - 1)  # JSON objects may repeat a key: like json.loads, last wins
             return end
         _, end = decoder.raw_decode(body, index)
         return int(end)
 
     walk(0, ())
-    # JSON objects may repeat a key; like json.loads, the last value wins.
-    return spans[-1]
+    return spans
 
 
 def _scanstring(body: str, index: int) -> tuple[str, int]:

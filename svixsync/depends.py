@@ -353,3 +353,11 @@ def _follow_file(dependency: Dependency, moves: Moves) -> DependencyState:
     else:
         change = "moved" if old_path else None
     return DependencyState(dependency, change, new, None, old_path, old_text, after.decode("utf-8", errors="replace"))
+
+
+def naming_nothing(prose: tuple[str, str], depends: list[Dependency], scope: Scope) -> list[str]:
+    """The prose's inline-code spans (once each) that name no block of ``scope`` and no recorded dependency: what
+    `show` lists as mentions it could not resolve."""
+    known = {span for dependency in depends for span in dependency.spans}
+    spans = dict.fromkeys(span for text in prose for span in code_spans(text))
+    return [span for span in spans if span not in known and scope.mentioned(span) is None]

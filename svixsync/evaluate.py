@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from svixsync import dataset, state, sync, transaction
@@ -12,7 +12,7 @@ from svixsync.depends import FILE, Scope, cited_paths, work_out
 from svixsync.errors import FatalError
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
-from svixsync.state import DatasetConfig, Lock, read_lock
+from svixsync.state import DatasetConfig, ExampleLock, Lock, read_lock
 from svixsync.topic import selects
 from svixsync.upstream import Upstream
 
@@ -34,6 +34,37 @@ def load_examples(project: Project, entry: DatasetConfig, *, allow_empty: bool =
         if example.system != entry.system_prompt:
             raise FatalError(f"{entry.file}:{example.number}: the system prompt differs from state/config.json")
     return examples
+
+
+def chosen_lines(lines: Iterable[int], entry: DatasetConfig, examples: list[Example]) -> list[int]:
+    """The line numbers given on the command line, each once (a repeated one is folded), in the order given; an
+    error for one the dataset does not have."""
+    chosen = list(dict.fromkeys(lines))
+    for line in chosen:
+        if not 1 <= line <= len(examples):
+            raise FatalError(f"no line {line} in {entry.file} ({len(examples)} lines)")
+    return chosen
+
+
+def record_prose(
+    project: Project, entry: DatasetConfig, lock: Lock, examples: list[Example], lines: Iterable[int]
+) -> list[ExampleLock]:
+    """The lock's entries, those of ``lines`` recording the prose the dataset holds now. Where it changed since the
+    entry was written, its dependencies are worked out again at the pin when a checkout is at hand, else left
+    unknown (None) for the next run that has one."""
+    entries = list(lock.examples)
+    rewritten = [line for line in lines if examples[line - 1].prose_sha256 != entries[line - 1].prose_sha256]
+    upstream = project.upstream_if_any() if rewritten else None
+    scope = pin_scope(Snapshots(upstream), resolve_pin(upstream, lock), entry, lock) if upstream else None
+    for line in rewritten:
+        example, recorded = examples[line - 1], entries[line - 1]
+        depends = (
+            work_out((example.user, example.think), recorded.blocks, recorded.citations, scope, recorded.depends)
+            if scope is not None
+            else None
+        )
+        entries[line - 1] = recorded.model_copy(update={"prose_sha256": example.prose_sha256, "depends": depends})
+    return entries
 
 
 def resolve_pin(upstream: Upstream, lock: Lock) -> str:
@@ -182,11 +213,12 @@ def _with_code_before_flags(report: sync.Report, upstream: Upstream, snapshots: 
                 flag.change,
                 _text_at(snapshots, since, flag.old_path or flag.path, flag.kind, flag.old_name or flag.name),
                 _text_at(snapshots, report.target, flag.path, flag.kind, flag.name),
+                flag.old_name,
             )
             for flag in review.changes
             if flag.via is not None
         ]
-        states.append(replace(example, before=before, flagged=diffs))
+        states.append(replace(example, before_blocks=before, flagged=diffs))
     return replace(report, examples=states)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from svixsync.report import dependency_why, summary_line
+from svixsync.report import reasons, summary_line
 from svixsync.sync import Report
 from svixsync.terminal import safe
 
@@ -27,22 +27,21 @@ def workflow_commands(report: Report) -> list[str]:
         if state.status == "fresh":
             continue
         level = "warning" if state.status == "refreshed" else "error"
-        reasons = [f"{b.name} ({b.change})" for b in state.blocks if b.change]
-        reasons += [dependency_why(state, d) for d in state.depends if d.flags]
-        names = "; ".join(reasons) or "flagged earlier"
+        line = state.example.number
         title = f"svixsync: example {state.status}"
         message = (
-            f"{names}; "
+            f"{'; '.join(reasons(state))}; "
             + {
                 "refreshed": "run `svixsync update` to refresh its code",
-                "stale": "its request and reasoning must be re-authored, then `svixsync ack`",
-                "review": "code its prose depends on changed; check the request and reasoning, edit them or "
-                "`svixsync ack --keep-prose`",
-                "removed": "a block it quotes is gone upstream; re-author or delete it",
+                "stale": f"its request and reasoning must be re-authored: `svixsync edit {line}`",
+                "review": "code its prose depends on changed; check the request and reasoning, then "
+                f"`svixsync edit {line}`, or `svixsync ack {line} --keep-prose` if they are still true",
+                "removed": "a block it quotes is gone upstream; write a new example with `svixsync add`, then "
+                f"`svixsync remove {line}`",
             }[state.status]
         )
         out.append(
-            f"::{level} file={escape_property(report.dataset)},line={state.example.number},"
+            f"::{level} file={escape_property(report.dataset)},line={line},"
             f"title={escape_property(title)}::{escape_data(message)}"
         )
     for block in report.uncovered:

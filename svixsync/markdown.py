@@ -27,10 +27,11 @@ BLOCKS_IN_A_CELL = 5
 # A zero-width space after `@`: `@team` stays readable and mentions no one.
 UNMENTION = "@\u200b"
 ADVICE = (
-    "**stale**: the code's meaning changed; re-author the request and the reasoning, then `svixsync ack LINE`. "
-    "**removed**: a quoted block is gone; re-author the example with `svixsync add`, or delete the line. "
-    "**review**: code the prose mentions or cites changed; check the request and the reasoning, then edit them or "
-    "`svixsync ack LINE --keep-prose`. "
+    "**stale**: the code's meaning changed; re-author the request and the reasoning with `svixsync edit LINE`, or "
+    "walk every flagged example with `svixsync review`. "
+    "**removed**: a quoted block is gone; write a new example with `svixsync add`, then `svixsync remove LINE`. "
+    "**review**: code the prose mentions or cites changed; check the request and the reasoning, then "
+    "`svixsync edit LINE`, or `svixsync ack LINE --keep-prose` if they are still true. "
     "**refreshed**: nothing to write; `svixsync update` rewrites the code and the prose stays true."
 )
 VIA_WORDS = {"mention": "mentioned", "citation": "cited"}

@@ -259,6 +259,9 @@ class Review(_Strict):
     prose_sha256: Sha256
     since: CommitSha | None = None
     changes: list[Flag] = Field(default_factory=list)
+    # The hash of the prose's words when it was flagged (dataset.words): an edit that only re-spaces them is not a
+    # re-authoring. None in a flag written before svixsync recorded it: then any byte of change counts.
+    words_sha256: str | None = None
 
 
 class ExampleLock(_Strict):

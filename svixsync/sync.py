@@ -50,6 +50,7 @@ class DependencyDiff:
     change: str | None
     old: str | None
     new: str | None
+    old_name: str | None = None  # where it was renamed
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,28 @@ class ExampleState:
     lock: ExampleLock  # the lock entry after `update`
     code: str | None  # the code field after `update`, None where it stays as it is
     depends: list[DependencyState] = field(default_factory=list)
-    before: str | None = None  # for an example flagged earlier: its code field as it was before the flagging update
-    flagged: list[DependencyDiff] = field(default_factory=list)  # and its dependencies' changes that flagged it
+    flag: Review | None = None  # the flag the lock recorded before this run: why a person still has work to do
+    # For an example flagged earlier: the texts of its quoted blocks as they were before the flagging update (in the
+    # order of its lock entry), and its dependencies' changes that flagged it.
+    before_blocks: list[str] | None = None
+    flagged: list[DependencyDiff] = field(default_factory=list)
+
+    @property
+    def before(self) -> str | None:
+        """The code field as it was before the flagging update."""
+        return "\n\n".join(self.before_blocks) if self.before_blocks is not None else None
 
     def dependency_diffs(self) -> list[DependencyDiff]:
         """The changes of dependencies that flag this example: those of this run, else those of its flag."""
-        now = [DependencyDiff(d.via, d.name, d.change, d.old_text, d.new_text) for d in self.depends if d.flags]
+        now = [
+            DependencyDiff(d.via, d.name, d.change, d.old_text, d.new_text, d.old_name) for d in self.depends if d.flags
+        ]
         return now or self.flagged
 
     @property
-    def pending(self) -> bool:
-        """Flagged for re-authoring and not yet acknowledged."""
-        return self.lock.review is not None
+    def flagged_now(self) -> bool:
+        """Whether a change of this run flags it (what `update` adds to its flag)."""
+        return any(_status_of(b) in FLAGGED for b in self.blocks) or any(d.flags for d in self.depends)
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,13 @@ class Report:
 def code_of(blocks: list[Block]) -> str:
     """The code field of an example covering ``blocks``: their texts joined by a blank line (contract §3)."""
     return "\n\n".join(block.text for block in blocks)
+
+
+def reauthored(example: Example, review: Review) -> bool:
+    """Whether the prose's words changed since it was flagged: re-spacing or re-wrapping it does not count."""
+    if review.words_sha256 is None:  # a flag written before svixsync recorded words: any byte counts
+        return example.prose_sha256 != review.prose_sha256
+    return example.words_sha256 != review.words_sha256
 
 
 def split_code(code: str, refs: list[BlockRef]) -> list[str] | None:
@@ -159,7 +177,7 @@ def offline(examples: list[Example], lock: Lock, *, force: bool = False) -> Repo
         status: Status = entry.review.reason if entry.review else "fresh"
         blocks = [BlockState(ref, None, None) for ref in entry.blocks]
         depends = [DependencyState(dependency, None, dependency) for dependency in entry.depends or []]
-        states.append(ExampleState(example, status, blocks, entry, None, depends))
+        states.append(ExampleState(example, status, blocks, entry, None, depends, entry.review))
     return Report(lock.dataset, lock.pinned, None, states, list(lock.uncovered or []))
 
 
@@ -189,7 +207,7 @@ def plan(examples: list[Example], lock: Lock, changes: list[Change], target: Tar
             if texts is not None and ref.path in target.untouched:
                 key = (*ref.key, ref.sha256)
                 if key not in unchanged:
-                    unchanged[key] = _unchanged(ref, texts[index])
+                    unchanged[key] = unchanged_block(ref, texts[index])
                 blocks.append(BlockState(ref, None, unchanged[key]))
             else:
                 blocks.append(_follow(ref, by_old_key, at_target))
@@ -203,7 +221,7 @@ def plan(examples: list[Example], lock: Lock, changes: list[Change], target: Tar
     return Report(lock.dataset, lock.pinned, target.commit, states, uncovered)
 
 
-def _unchanged(ref: BlockRef, text: str) -> Block:
+def unchanged_block(ref: BlockRef, text: str) -> Block:
     """A block of a file the commit left untouched: the recorded one, with the text the code field holds."""
     assert ref.start_line is not None
     return Block(ref.path, ref.kind, ref.name, ref.start_line, ref.start_line + ref.lines - 1, text, ref.fingerprint)
@@ -251,6 +269,7 @@ def _example_state(
             prose_sha256=review.prose_sha256 if review else example.prose_sha256,
             since=review.since if review else pinned,
             changes=[*(review.changes if review else []), *flags],
+            words_sha256=review.words_sha256 if review else example.words_sha256,
         )
     if review is not None:
         status = max(status, review.reason, key=SEVERITY.__getitem__)
@@ -258,7 +277,7 @@ def _example_state(
     citations = _followed_citations(entry.citations, depends)
     if any(state.new is None for state in blocks):
         update = {"review": review, "depends": recorded, "citations": citations}
-        return ExampleState(example, status, blocks, entry.model_copy(update=update), None, depends)
+        return ExampleState(example, status, blocks, entry.model_copy(update=update), None, depends, entry.review)
     new_blocks = [state.new for state in blocks if state.new is not None]
     code = code_of(new_blocks)
     # Nothing to record anew, the case of most examples on most runs: keep the lock entry as it is.
@@ -269,7 +288,7 @@ def _example_state(
         and all(state.change is None and state.new.start_line == state.ref.start_line for state in blocks)  # type: ignore[union-attr]
         and recorded == entry.depends
     ):
-        return ExampleState(example, status, blocks, entry, None, depends)
+        return ExampleState(example, status, blocks, entry, None, depends, entry.review)
     new_entry = ExampleLock(
         line=example.number,
         prose_sha256=example.prose_sha256,
@@ -278,7 +297,8 @@ def _example_state(
         citations=citations,
         depends=recorded,
     )
-    return ExampleState(example, status, blocks, new_entry, code if code != example.code else None, depends)
+    new_code = code if code != example.code else None
+    return ExampleState(example, status, blocks, new_entry, new_code, depends, entry.review)
 
 
 def _followed_citations(citations: list[str], depends: list[DependencyState]) -> list[str]:
@@ -297,9 +317,9 @@ def _status_of(state: BlockState) -> Status:
     return "refreshed"
 
 
-def code_before_flag(state: ExampleState, at_since: list[Block]) -> str | None:
-    """The code field of a flagged example as it was at its review's ``since``, following the recorded changes back;
-    None where a block cannot be found there."""
+def code_before_flag(state: ExampleState, at_since: list[Block]) -> list[str] | None:
+    """The texts of a flagged example's quoted blocks as they were at its review's ``since``, following the recorded
+    changes back; None where a block cannot be found there."""
     review = state.lock.review
     if review is None:
         return None
@@ -311,4 +331,4 @@ def code_before_flag(state: ExampleState, at_since: list[Block]) -> str | None:
         if block is None:
             return None
         texts.append(block.text)
-    return "\n\n".join(texts)
+    return texts

@@ -104,8 +104,8 @@ def test_empty_non_utf8_and_duplicate_datasets_are_errors() -> None:
     ],
 )
 def test_the_quick_search_finds_the_span_the_walk_finds(raw: str) -> None:
-    from svixsync.dataset import _assistant_content_span, _walked_content_span
+    from svixsync.dataset import _assistant_content_span, _walked_content_spans
 
     example = parse_line(1, raw)
     answer = example.raw[:0] + json.loads(raw)["messages"][2]["content"]
-    assert _assistant_content_span(raw, answer) == _walked_content_span(raw)
+    assert _assistant_content_span(raw, answer) == _walked_content_spans(raw)[2]

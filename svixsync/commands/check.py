@@ -7,19 +7,17 @@ import sys
 import click
 
 from svixsync import report as render
-from svixsync import transaction
+from svixsync import terminal, view
 from svixsync.errors import FatalError
 from svixsync.evaluate import evaluate
 from svixsync.project import Project
 
 
-def run(project: Project, rev: str | None, output: str, dataset: str | None) -> int:
+def run(project: Project, rev: str | None, output: str, dataset: str | None, diff: bool = False) -> int:
+    if diff and output != "text":
+        raise FatalError("--diff prints unified diffs for a person: use it with --format text")
     with project.reading():
-        if transaction.interrupted(project.state):
-            raise FatalError(
-                "svixsync was stopped in the middle of a write; run the writing command again "
-                "(update, ack, add or init finish or undo it first), then check"
-            )
+        project.refuse_if_interrupted()
         config = project.config()
         explain = output in ("markdown", "github")  # the comment and the step summary show flagged examples' old code
         reports = [evaluate(project, entry, rev, explain_flags=explain).report for entry in config.chosen(dataset)]
@@ -40,6 +38,14 @@ def run(project: Project, rev: str | None, output: str, dataset: str | None) -> 
 
         github.emit(reports, config.upstream)
     else:
-        click.echo("\n".join(render.as_text(report) for report in reports))
+        lines: list[terminal.Line] = []
+        for report in reports:
+            lines += [(line, None) for line in render.as_text(report).split("\n")]
+            step = render.next_step(report)
+            if step:
+                lines.append((step, "note"))
+            if diff:
+                lines += view.diff_lines(view.code_field_diffs(report))
+        terminal.echo(lines)
     sys.stdout.flush()
     return 0 if all(report.in_sync for report in reports) else 1

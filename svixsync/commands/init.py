@@ -16,7 +16,9 @@ from svixsync.errors import FatalError, first_problem
 from svixsync.evaluate import load_examples, pin_scope, with_depends
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
-from svixsync.state import Config, DatasetConfig, ExampleLock, Lock, ref_of, site_of
+from svixsync.state import Config, DatasetConfig, ExampleLock, Lock, Review, ref_of, site_of
+from svixsync.sync import reauthored
+from svixsync.terminal import safe
 from svixsync.topic import selects
 from svixsync.upstream import UPSTREAM_URL
 
@@ -41,12 +43,14 @@ def run(
                 raise FatalError(f"tracked file {path} does not exist at {pin[:12]}")
         dataset_path = project.root / entry.file
         examples = load_examples(project, entry, allow_empty=True)
-        reviews = {e.prose_sha256: e.review for e in previous.examples} if previous else {}
         by_first_line: dict[str, list[Block]] = {}
         for block in blocks:
             by_first_line.setdefault(block.text.split("\n", 1)[0], []).append(block)
         adopted = [adopt(example, blocks, by_first_line) for example in examples]
         covered = {block.key for found in adopted for block in found}
+        current = {e.prose_sha256 for e in examples}
+        earlier = [_earlier(previous, example, current) for example in examples]
+        reviews, said = _flags(previous, examples, earlier)
         adopting = Lock(
             dataset=entry.file,
             pinned=pin,
@@ -55,12 +59,11 @@ def run(
                     line=example.number,
                     prose_sha256=example.prose_sha256,
                     blocks=[ref_of(block) for block in found],
-                    review=reviews.get(example.prose_sha256),
-                    citations=earlier.citations if earlier else [],
-                    depends=earlier.depends if earlier else None,
+                    review=review,
+                    citations=before.citations if before else [],
+                    depends=before.depends if before else None,
                 )
-                for example, found in zip(examples, adopted, strict=True)
-                for earlier in [_earlier(previous, example, {e.prose_sha256 for e in examples})]
+                for example, found, before, review in zip(examples, adopted, earlier, reviews, strict=True)
             ],
             uncovered=[site_of(block) for block in blocks if selects(entry.topic, block) and block.key not in covered],
             selection=state.selection_digest(entry),
@@ -73,8 +76,40 @@ def run(
         if not transaction.exists(dataset_path):
             files[dataset_path] = b""
         project.commit(files)
+    for line in said:
+        click.echo(safe(line))
     click.echo(f"{entry.file}: {len(lock.examples)} examples pinned at {pin[:12]}")
     return 0
+
+
+def _flags(
+    previous: Lock | None, examples: list[Example], earlier: list[ExampleLock | None]
+) -> tuple[list[Review | None], list[str]]:
+    """The flag each example keeps, and what init says about the flags it does not keep, line by line.
+
+    A flag stays with its prose. Prose edited in place since the lock was written (a hand edit) drops it when its
+    words changed since it was flagged, as `ack` would have; a flagged example no line holds any more takes its flag
+    with it."""
+    reviews: list[Review | None] = []
+    said = []
+    for example, before in zip(examples, earlier, strict=True):
+        review = before.review if before else None
+        edited = before is not None and before.prose_sha256 != example.prose_sha256
+        if review is not None and edited and reauthored(example, review):
+            said.append(
+                f"line {example.number}: its prose was re-authored since it was flagged {review.reason}; "
+                "the flag is cleared (`svixsync edit` and `ack` do this one line at a time)"
+            )
+            review = None
+        reviews.append(review)
+    kept = {id(before) for before in earlier if before is not None}
+    for index, entry in enumerate(previous.examples if previous else [], start=1):
+        if entry.review is not None and id(entry) not in kept:
+            said.append(
+                f"the example flagged {entry.review.reason} on line {index} is no longer in the dataset; "
+                "its flag went with it"
+            )
+    return reviews, said
 
 
 def _configure(

@@ -170,7 +170,7 @@ def test_github_annotations_point_at_dataset_lines(project: Project, tmp_path: P
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "::error file=team.jsonl,line=1,title=svixsync%3A example stale::CachedTeam::cached_fetch (semantic); "
-        "its request and reasoning must be re-authored, then `svixsync ack`"
+        "its request and reasoning must be re-authored: `svixsync edit 1`"
     )
     assert lines[2] == (
         "::warning title=svixsync%3A uncovered block::"
