@@ -80,6 +80,7 @@ class Scope:
 
     blocks: list[Block]
     files: dict[str, bytes] = field(default_factory=dict)
+    paths: frozenset[str] = frozenset()  # the files of the scope (empty: those its blocks and files are in)
     _by_name: dict[str, list[Block]] = field(init=False, default_factory=dict)
     _by_last: dict[str, list[Block]] = field(init=False, default_factory=dict)
     _in_file: dict[str, list[Block]] = field(init=False, default_factory=dict)
@@ -87,6 +88,8 @@ class Scope:
     _pieces: dict[str, list[Block]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not self.paths:
+            self.paths = frozenset(block.path for block in self.blocks) | frozenset(self.files)
         for block in self.blocks:
             if block.kind == "use":
                 continue  # context, never something prose depends on
@@ -248,7 +251,8 @@ def work_out(
         elif span not in known.spans:
             found[block.key] = known.model_copy(update={"spans": [*known.spans, span]})
     for dependency in previous or []:
-        if dependency.key not in found and set(dependency.spans) & set(spans):
+        # A mention of a file the dataset no longer cites names nothing in scope: it goes, it is not "gone".
+        if dependency.key not in found and set(dependency.spans) & set(spans) and dependency.path in scope.paths:
             kept = [span for span in dependency.spans if span in spans]
             found[dependency.key] = _at_pin(dependency.model_copy(update={"via": "mention", "spans": kept}), scope)
     for citation in citations:

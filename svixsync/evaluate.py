@@ -146,7 +146,7 @@ def scope_at(snapshots: Snapshots, commit: str, tracked: list[str], cited: list[
     """What the prose of a dataset may depend on at ``commit``: its tracked files and the files it cites."""
     rust = [path for path in [*tracked, *cited] if is_rust(path, tracked)]
     others = [path for path in cited if not is_rust(path, tracked)]
-    return Scope(snapshots.files(commit, rust), _raw(snapshots, commit, others))
+    return Scope(snapshots.files(commit, rust), _raw(snapshots, commit, others), frozenset([*tracked, *cited]))
 
 
 def cited_files(entry: DatasetConfig, lock: Lock, more: Sequence[str] = ()) -> list[str]:

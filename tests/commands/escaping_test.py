@@ -95,3 +95,15 @@ def test_one_long_request_does_not_cost_other_examples_their_rows(project: Proje
     assert comment.headings == ["svixsync: 6 examples to re-author"]
     assert [row[0] for row in comment.rows[1:]] == ["1", "4", "5", "6", "7", "8"]
     assert comment.rows[4][4] == "x" * 120 + "…"
+
+
+def test_a_lone_surrogate_in_prose_reaches_the_comment_as_a_replacement_character(project: Project) -> None:
+    data = project.root / "team.jsonl"
+    data.write_bytes(data.read_bytes().replace(b"first?", b"first? \\ud800", 1))  # valid JSON, not valid UTF-8 text
+    project.ok("init")
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.commit("propagate cache errors")
+    result = project.run("check", "--format", "markdown")
+    assert result.exit_code == 1, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("| 1 |"))
+    assert "first? \ufffd" in row
