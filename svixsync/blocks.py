@@ -86,7 +86,8 @@ ITEM_KEYWORDS = frozenset({"fn", "struct", "enum", "union", "trait", "impl", "mo
 ITEM_BODIES = frozenset({"declaration_list", "field_declaration_list", "enum_variant_list"})
 WHITESPACE = re.compile(r"\s+")
 COMMENT_MARKERS = re.compile(r"^(//+!?|/\*+!?)|\*+/$")
-PATH = re.compile(r"(?:::)?(?:r#)?[A-Za-z_][A-Za-z0-9_]*(?:::(?:r#)?[A-Za-z_][A-Za-z0-9_]*)*")
+# A single path as the tokens of a macro argument, joined by spaces: `a :: b`, `:: a`, never `pub struct`.
+PATH_TOKENS = re.compile(r"(?::: )?(?:r#)?[A-Za-z_]\w*(?: :: (?:r#)?[A-Za-z_]\w*)*", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,12 @@ def _parser() -> tree_sitter.Parser:
 
 
 @cache
+def _body_parser() -> tree_sitter.Parser:
+    """A second parser for macro bodies: it parses one range of a file, set before each use."""
+    return tree_sitter.Parser(_language())
+
+
+@cache
 def _language() -> tree_sitter.Language:
     return tree_sitter.Language(tree_sitter_rust.language())
 
@@ -124,7 +131,7 @@ def extract(path: str, source: bytes) -> list[Block]:
     """Every non-test block of ``source``: the `use` block first where the file has one, then the others in file
     order. A syntax error inside an item is tolerated; one that hides where items begin or end is not."""
     root = _parser().parse(source).root_node
-    damage = unreadable_at(root)
+    damage = _unreadable_at(root)
     if damage is not None:
         raise UnreadableSource(
             f"{path}: Rust syntax error near line {damage.start_point.row + 1}: its items cannot be told apart"
@@ -132,7 +139,7 @@ def extract(path: str, source: bytes) -> list[Block]:
     return _Extractor(path, source).blocks(root)
 
 
-def unreadable_at(root: tree_sitter.Node) -> tree_sitter.Node | None:
+def _unreadable_at(root: tree_sitter.Node) -> tree_sitter.Node | None:
     """The first damage tree-sitter's error recovery left at item level, or None where every item keeps its
     boundaries: an ERROR node where items are listed (the file, an impl, trait or inline mod body), an ERROR node
     holding the start of an item, or a closing brace of an item's body that tree-sitter had to invent."""
@@ -278,14 +285,14 @@ class _Extractor:
         opener, closer = tree.children[0], tree.children[-1]
         if closer.start_byte <= opener.end_byte:
             return None
-        parser = tree_sitter.Parser(_language())
+        parser = _body_parser()
         parser.included_ranges = [
             tree_sitter.Range(opener.end_point, closer.start_point, opener.end_byte, closer.start_byte)
         ]
         parsed = parser.parse(self.source)
         root = parsed.root_node
         items = [child for child in root.children if child.type not in COMMENTS]
-        if not items or unreadable_at(root) is not None:
+        if not items or _unreadable_at(root) is not None:
             return None
         for child in items:
             if child.type in NAMED_ITEMS or child.type in OTHER_ITEMS:
@@ -607,8 +614,8 @@ class _Extractor:
                 break
             if child.type not in COMMENTS:
                 first.append(self._text(child))
-        argument = "".join(first)
-        return f"{name}!({argument})" if PATH.fullmatch(argument) else f"{name}!"
+        is_path = PATH_TOKENS.fullmatch(" ".join(first)) is not None
+        return f"{name}!({''.join(first)})" if is_path else f"{name}!"
 
     def _text(self, node: tree_sitter.Node | None) -> str:
         if node is None:

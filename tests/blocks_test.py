@@ -128,11 +128,12 @@ def test_macro_names_are_bounded_and_a_long_name_is_cut() -> None:
     source = (
         "fuzz_target!(|data: &[u8]| {\n    let _ = parse(data);\n});\n"
         "tuple_impls!(2 => (0 T0 1 T1) 3 => (0 T0 1 T1 2 T2));\n"
+        "key_def!(crate::cache::Key, Value);\nrouted!(get index);\n"
         f"impl Handler for Service<{', '.join(f'Parameter{i}' for i in range(40))}> {{}}\n"
     )
     found = names(source)
-    assert found[:2] == ["fuzz_target!", "tuple_impls!"]
-    assert len(found[2]) == 200 and found[2].endswith("…") and found[2].startswith("impl Handler for Service<")
+    assert found[:4] == ["fuzz_target!", "tuple_impls!", "key_def!(crate::cache::Key)", "routed!"]
+    assert len(found[4]) == 200 and found[4].endswith("…") and found[4].startswith("impl Handler for Service<")
 
 
 def test_test_code_is_never_a_block() -> None:
