@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from svixsync.blocks import Block
@@ -136,10 +137,11 @@ class _Pairing:
 
     def by(self, key: Callable[[Block, str], Hashable], prefer_name: bool = False) -> None:
         """Equal ``key`` (of the block and its path at the new revision), first come first paired; with
-        ``prefer_name`` a namesake is taken before the others."""
+        ``prefer_name`` a namesake is taken before the others. A key of None pairs nothing."""
         waiting: dict[Hashable, list[Block]] = defaultdict(list)
         for block in self.appeared:
             waiting[key(block, block.path)].append(block)
+        waiting.pop(None, None)  # a key of None pairs nothing
         found = []
         for block in self.vanished:
             candidates = waiting.get(key(block, self.target(block)))
@@ -166,7 +168,7 @@ class _Pairing:
         for olds, news in groups.values():
             if not olds or not news:
                 continue
-            paired = _best_pairs(olds, news, [(old, new) for old in olds for new in news])
+            paired = _best_pairs(_candidates(olds, news))
             found.extend(paired)
             left_old = [block for block in olds if all(block is not old for old, _ in paired)]
             left_new = [block for block in news if all(block is not new for _, new in paired)]
@@ -188,13 +190,11 @@ class _Pairing:
         found: list[tuple[Block, Block]] = []
         for olds, news in groups.values():
             if olds and news:
-                found.extend(_best_pairs(olds, news, _candidates(olds, news)))
+                found.extend(_best_pairs(_candidates(olds, news)))
         self._pair(found)
 
 
-def _best_pairs(
-    olds: list[Block], news: list[Block], candidates: Iterable[tuple[Block, Block]]
-) -> list[tuple[Block, Block]]:
+def _best_pairs(candidates: Iterable[tuple[Block, Block]]) -> list[tuple[Block, Block]]:
     """Pairs scoring at least RENAME_SIMILARITY, best first, each block in one pair at most."""
     scored = sorted(
         (
@@ -264,22 +264,19 @@ def similarity(old: Block, new: Block) -> float:
     return 1.0 - distance / max(len(a), len(b))
 
 
-_MASKED: dict[tuple[str, str], str] = {}
-_COUNTS: dict[str, Counter[str]] = {}
-
-
 def _masked(block: Block) -> str:
     """The block's code with its own name masked, comment lines and layout left out."""
-    key = (block.name, block.text)
-    if key not in _MASKED:
-        names = set(IDENTIFIER.findall(base_name(block.name))) - KEYWORDS
-        code = (line for line in block.text.splitlines() if not line.lstrip().startswith("//"))
-        text = " ".join(" ".join(code).split())
-        _MASKED[key] = IDENTIFIER.sub(lambda m: "\0" if m.group() in names else m.group(), text)
-    return _MASKED[key]
+    return _masked_text(base_name(block.name), block.text)
 
 
+@lru_cache(maxsize=4096)
+def _masked_text(name: str, text: str) -> str:
+    names = set(IDENTIFIER.findall(name)) - KEYWORDS
+    code = (line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    joined = " ".join(" ".join(code).split())
+    return IDENTIFIER.sub(lambda m: "\0" if m.group() in names else m.group(), joined)
+
+
+@lru_cache(maxsize=4096)
 def _counts(text: str) -> Counter[str]:
-    if text not in _COUNTS:
-        _COUNTS[text] = Counter(text)
-    return _COUNTS[text]
+    return Counter(text)
