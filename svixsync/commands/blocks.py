@@ -25,6 +25,7 @@ def run(project: Project, rev: str, paths: list[str], every: bool, output: str) 
     paths = [check_tracked_path(path) for path in paths]
     upstream = project.upstream()
     commit = upstream.resolve(rev)
+    upstream.blob_shas(commit, paths)  # one `git ls-tree` for all of them
     snapshots = Snapshots(upstream)
     rows = []
     for path in paths:
