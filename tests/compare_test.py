@@ -171,11 +171,17 @@ def test_a_member_whose_parent_and_body_both_changed_keeps_its_content_class() -
         ),
         (
             "fn f(x: u8) -> u8 {\n    match x {\n        0 => match y { _ => 1 },\n        _ => 2,\n    }\n}",
-            "fn f(x: u8) -> u8 {\n    match x {\n        0 => {\n            match y { _ => 1 }\n        }\n        _ => 2,\n    }\n}",
+            (
+                "fn f(x: u8) -> u8 {\n    match x {\n        0 => {\n            match y { _ => 1 }\n        }\n"
+                "        _ => 2,\n    }\n}"
+            ),
         ),
         (
             "fn f(x: u8) -> u8 {\n    match x {\n        0 => if a { 1 } else { 2 },\n        _ => 2,\n    }\n}",
-            "fn f(x: u8) -> u8 {\n    match x {\n        0 => {\n            if a { 1 } else { 2 }\n        }\n        _ => 2,\n    }\n}",
+            (
+                "fn f(x: u8) -> u8 {\n    match x {\n        0 => {\n            if a { 1 } else { 2 }\n        }\n"
+                "        _ => 2,\n    }\n}"
+            ),
         ),
         (
             "fn f() -> u8 {\n    if a {\n        return 1\n    }\n    2\n}",
@@ -186,8 +192,14 @@ def test_a_member_whose_parent_and_body_both_changed_keeps_its_content_class() -
             "fn f() {\n    loop {\n        if a { break; }\n        if b { continue; }\n    }\n}",
         ),
         (
-            "fn f(x: u8) -> Option<u8> {\n    let y = match x {\n        0 => { return None; }\n        v => v,\n    };\n    Some(y)\n}",
-            "fn f(x: u8) -> Option<u8> {\n    let y = match x {\n        0 => return None,\n        v => v,\n    };\n    Some(y)\n}",
+            (
+                "fn f(x: u8) -> Option<u8> {\n    let y = match x {\n        0 => { return None; }\n        v => v,\n"
+                "    };\n    Some(y)\n}"
+            ),
+            (
+                "fn f(x: u8) -> Option<u8> {\n    let y = match x {\n        0 => return None,\n        v => v,\n"
+                "    };\n    Some(y)\n}"
+            ),
         ),
         (
             "fn f(x: u8) -> u8 {\n    match x {\n        | 0 | 1 => 1,\n        _ => 2,\n    }\n}",

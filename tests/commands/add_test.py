@@ -30,10 +30,8 @@ def test_the_code_field_holds_the_first_use_run_only(tmp_path: Path) -> None:
     project.add("open", user="How is the device opened?", think="Through the driver.")
     line = json.loads(project.dataset().decode().splitlines()[0])
     code = line["messages"][2]["content"].split("</think>\n\n", 1)[1]
-    assert (
-        code
-        == "use std::fmt;\nuse std::io;\n\n/// Opens the device.\npub fn open() -> io::Result<Driver> {\n    Driver::new()\n}"
-    )
+    opened = "/// Opens the device.\npub fn open() -> io::Result<Driver> {\n    Driver::new()\n}"
+    assert code == "use std::fmt;\nuse std::io;\n\n" + opened
     project.ok("init")  # adopting the line again finds the same blocks
     summary = project.check_json(code=0)["summary"]
     assert isinstance(summary, dict) and summary["fresh"] == 1

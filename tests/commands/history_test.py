@@ -113,7 +113,10 @@ def test_history_skips_an_unreadable_revision_and_compares_across_it(tmp_path: P
         ("semantic", "Entry::is_root"),
     ]
     assert "unreadable" not in commits[2]
-    warning = f"svixsync: warning: src/walk.rs: Rust syntax error near line 41: its items cannot be told apart (at {broken[:12]})"
+    warning = (
+        "svixsync: warning: src/walk.rs: Rust syntax error near line 41: its items cannot be told apart "
+        f"(at {broken[:12]})"
+    )
     assert result.stderr.splitlines()[-1].startswith(warning)
     text = project.ok("history", "--file", "src/walk.rs", "--all").stdout.splitlines()
     assert text[text.index(next(line for line in text if line.startswith(broken[:12]))) + 1].startswith(
