@@ -31,7 +31,6 @@ OTHER_ITEMS = frozenset(
     {
         "impl_item",
         "mod_item",
-        "macro_invocation",
         "macro_definition",
         "use_declaration",
         "extern_crate_declaration",
@@ -65,6 +64,8 @@ TRAILING_COMMA_LISTS = frozenset(
 TUPLES = frozenset({"tuple_expression", "tuple_type", "tuple_pattern"})
 CLOSERS = frozenset({")", "]", "}", ">"})
 BODIES = frozenset({"function_item", "closure_expression"})
+# Nodes whose children are not simply their tokens in order (see `_normal_children`).
+NORMALISED = frozenset({"match_arm", "block", "declaration_list"})
 JUMPS = frozenset({"return_expression", "break_expression", "continue_expression"})
 # Expressions that end in a block: standing alone they are statements with no `;`, yet they are an arm's value.
 BLOCK_LIKE = frozenset(
@@ -79,6 +80,12 @@ BLOCK_LIKE = frozenset(
         "async_block",
         "const_block",
     }
+)
+# Tokens one of which a macro body must hold at its top level to be a list of items (`#` of an attribute, `!` of
+# a nested item macro).
+ITEM_STARTS = frozenset(
+    {"fn", "struct", "enum", "union", "trait", "impl", "mod", "macro_rules", "use", "static", "const", "type"}
+    | {"extern", "pub", "unsafe", "async", "#", "!"}
 )
 # An ERROR node that starts with one of these is an item that tree-sitter could not fit anywhere.
 ITEM_KEYWORDS = frozenset({"fn", "struct", "enum", "union", "trait", "impl", "mod", "macro_rules"})
@@ -283,7 +290,8 @@ class _Extractor:
         if tree is None or tree.child_count < 2:
             return None
         opener, closer = tree.children[0], tree.children[-1]
-        if closer.start_byte <= opener.end_byte:
+        # Most invocations (`kv_def!(Key, Value)`) hold no item at all: only parse a body that may start one.
+        if not any(self._text(child) in ITEM_STARTS for child in tree.children[1:-1]):
             return None
         parser = _body_parser()
         parser.included_ranges = [
@@ -295,11 +303,15 @@ class _Extractor:
         if not items or _unreadable_at(root) is not None:
             return None
         for child in items:
-            if child.type in NAMED_ITEMS or child.type in OTHER_ITEMS:
-                continue
-            if child.type == "expression_statement" and child.named_children[0].type == "macro_invocation":
-                continue
-            return None
+            if child.type == "macro_invocation":
+                # Without a `;` only a braced invocation is an item: `include!(concat!(…))` holds an expression.
+                if child.children[-1].children[0].type != "{":
+                    return None
+            elif child.type == "expression_statement":
+                if child.named_children[0].type != "macro_invocation":
+                    return None
+            elif child.type not in NAMED_ITEMS and child.type not in OTHER_ITEMS:
+                return None
         self._trees.append(parsed)
         return root
 
@@ -444,22 +456,24 @@ class _Extractor:
 
     def _collect_children(self, node: tree_sitter.Node, tokens: list[str]) -> None:
         if node.child_count == 0:
-            if not self._is_noop_token(node):
+            if node.type not in (",", "|") or not self._is_noop_token(node):
                 tokens.append(self._text(node))
             return
-        for child in self._normal_children(node):
-            if isinstance(child, str):
-                tokens.append(child)
-            else:
+        if node.type not in NORMALISED:
+            for child in node.children:
                 self._collect_tokens(child, tokens)
+            return
+        for normal in self._normal_children(node):
+            if isinstance(normal, str):
+                tokens.append(normal)
+            else:
+                self._collect_tokens(normal, tokens)
 
     def _normal_children(self, node: tree_sitter.Node) -> list[tree_sitter.Node | str]:
         """The children of ``node`` as their tokens should read once rustfmt's and clippy's no-ops are undone."""
         children: list[tree_sitter.Node | str] = list(node.children)
         if node.type == "match_arm":
             return [child for child in node.children if child.type != ","]
-        if node.type not in ("block", "declaration_list"):
-            return children
         if node.type == "block" and node.parent is not None and node.parent.type in BODIES:
             children = list(self._without_tail_return(node.children))
         if node.type == "block":

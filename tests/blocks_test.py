@@ -129,11 +129,12 @@ def test_macro_names_are_bounded_and_a_long_name_is_cut() -> None:
         "fuzz_target!(|data: &[u8]| {\n    let _ = parse(data);\n});\n"
         "tuple_impls!(2 => (0 T0 1 T1) 3 => (0 T0 1 T1 2 T2));\n"
         "key_def!(crate::cache::Key, Value);\nrouted!(get index);\n"
+        'include!(concat!(env!("OUT_DIR"), "/generated.rs"));\n'
         f"impl Handler for Service<{', '.join(f'Parameter{i}' for i in range(40))}> {{}}\n"
     )
     found = names(source)
-    assert found[:4] == ["fuzz_target!", "tuple_impls!", "key_def!(crate::cache::Key)", "routed!"]
-    assert len(found[4]) == 200 and found[4].endswith("…") and found[4].startswith("impl Handler for Service<")
+    assert found[:5] == ["fuzz_target!", "tuple_impls!", "key_def!(crate::cache::Key)", "routed!", "include!"]
+    assert len(found[5]) == 200 and found[5].endswith("…") and found[5].startswith("impl Handler for Service<")
 
 
 def test_test_code_is_never_a_block() -> None:
@@ -216,3 +217,12 @@ def test_a_syntax_error_inside_a_body_keeps_the_items_apart(body: str) -> None:
 def test_a_revision_whose_items_cannot_be_told_apart_is_unreadable(source: str, line: int) -> None:
     with pytest.raises(FatalError, match=rf"x.rs: Rust syntax error near line {line}\b"):
         extract("x.rs", source.encode())
+
+
+def test_a_damaged_parameter_list_keeps_the_fn_a_block() -> None:
+    source = "fn ok() {}\n\npub fn broken( {\n    let = ;\n}\n\nfn after() {}\n"
+    assert [(b.name, b.start_line, b.end_line) for b in extract("x.rs", source.encode())] == [
+        ("ok", 1, 1),
+        ("broken", 3, 5),
+        ("after", 7, 7),
+    ]
