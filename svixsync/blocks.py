@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -175,6 +175,15 @@ def _is_item_body(node: tree_sitter.Node) -> bool:
     if node.type in ITEM_BODIES:
         return True
     return node.type == "block" and node.parent is not None and node.parent.type == "function_item"
+
+
+def _code_nodes(children: Sequence[tree_sitter.Node | str]) -> list[tree_sitter.Node]:
+    """The named nodes among ``children`` that are code, not comments (tokens already spelled out are skipped)."""
+    return [
+        child
+        for child in children
+        if isinstance(child, tree_sitter.Node) and child.is_named and child.type not in COMMENTS
+    ]
 
 
 @dataclass(frozen=True)
@@ -496,11 +505,7 @@ class _Extractor:
         in_closure = parent.type == "closure_expression" and parent.child_by_field_name("return_type") is None
         if not (in_closure or parent.type == "match_arm"):
             return None
-        inner = [
-            child
-            for child in children
-            if isinstance(child, tree_sitter.Node) and child.is_named and child.type not in COMMENTS
-        ]
+        inner = _code_nodes(children)
         if len(inner) != 1:
             return None
         value = inner[0]
@@ -519,11 +524,7 @@ class _Extractor:
     @staticmethod
     def _with_jump_semicolon(children: list[tree_sitter.Node | str]) -> list[tree_sitter.Node | str]:
         """`return x` ending a block reads as `return x;`, rustfmt's form (likewise `break` and `continue`)."""
-        code = [
-            child
-            for child in children
-            if isinstance(child, tree_sitter.Node) and child.is_named and child.type not in COMMENTS
-        ]
+        code = _code_nodes(children)
         if not code or code[-1].type not in JUMPS:
             return children
         at = children.index(code[-1])
@@ -547,7 +548,7 @@ class _Extractor:
         return [*imports, *rest]
 
     def _without_tail_return(self, children: list[tree_sitter.Node]) -> list[tree_sitter.Node]:
-        code = [child for child in children if child.is_named and child.type not in COMMENTS]
+        code = _code_nodes(children)
         if not code:
             return children
         statement = code[-1]
