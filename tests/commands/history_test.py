@@ -93,10 +93,16 @@ def test_blocks_json_lists_lines_selection_and_hashes(project: Project) -> None:
     assert all(row["selected"] for row in selected_only)
 
 
-def test_history_skips_an_unreadable_revision_and_compares_across_it(tmp_path: Path) -> None:
+def walker_repo(tmp_path: Path) -> GitRepo:
+    """An upstream whose one file, src/walk.rs, has namesakes told apart by cfg and by position."""
     repo = GitRepo(tmp_path / "upstream")
     repo.write("src/walk.rs", WALKER_RS)
     repo.commit("walker")
+    return repo
+
+
+def test_history_skips_an_unreadable_revision_and_compares_across_it(tmp_path: Path) -> None:
+    repo = walker_repo(tmp_path)
     repo.edit(
         "src/walk.rs", "impl_visit!(Walker);\nimpl_visit!(Walker);", "impl_visit!(Walker);\n}\nimpl_visit!(Walker);"
     )
@@ -125,9 +131,7 @@ def test_history_skips_an_unreadable_revision_and_compares_across_it(tmp_path: P
 
 
 def test_history_reads_revisions_written_in_2015_edition_rust(tmp_path: Path) -> None:
-    repo = GitRepo(tmp_path / "upstream")
-    repo.write("src/walk.rs", WALKER_RS)
-    repo.commit("walker")
+    repo = walker_repo(tmp_path)
     repo.edit("src/walk.rs", "let meta = ent.metadata()?;", "let meta = try!(ent.metadata());")
     repo.commit("back to try!")
     project = Project(tmp_path / "bare", repo)
@@ -139,9 +143,7 @@ def test_history_reads_revisions_written_in_2015_edition_rust(tmp_path: Path) ->
 
 
 def test_blocks_warns_about_every_name_it_had_to_qualify(tmp_path: Path) -> None:
-    repo = GitRepo(tmp_path / "upstream")
-    repo.write("src/walk.rs", WALKER_RS)
-    repo.commit("walker")
+    repo = walker_repo(tmp_path)
     result = Project(tmp_path / "bare", repo).ok("blocks", "--file", "src/walk.rs", "--all")
     assert result.stderr.splitlines() == [
         "svixsync: warning: src/walk.rs: 3 impl blocks are named impl Entry<T>; "
