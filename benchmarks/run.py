@@ -34,7 +34,7 @@ FLOOR = """
 import subprocess, sys, tree_sitter, tree_sitter_rust
 parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_rust.language()))
 upstream, *objects = sys.argv[1:]
-out = subprocess.run(["git", "-C", upstream, "cat-file", "--batch"], input="\\n".join(objects) + "\\n",
+out = subprocess.run(["git", "-C", upstream, "cat-file", "--batch"], input=("\\n".join(objects) + "\\n").encode(),
                      capture_output=True, check=True).stdout
 while out:
     header, _, out = out.partition(b"\\n")
@@ -69,6 +69,18 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
+def floor(upstream: Path, objects: list[str], runs: int) -> float:
+    """The read+parse floor over ``objects`` (`REV:PATH` or blob shas)."""
+
+    def once() -> float:
+        elapsed, _, code = run([sys.executable, "-c", FLOOR, str(upstream), *objects])
+        if code != 0:
+            raise SystemExit("the read+parse floor failed")
+        return elapsed
+
+    return median(runs, once)
+
+
 def check_vs_floor(upstream: Path, runs: int) -> tuple[float, float, float, int]:
     """svixsync check on the shipped dataset, the floor, the import time of check's modules alone, peak RSS."""
     lock = json.loads((ROOT / "state" / "endpoint_caching.lock.json").read_text())
@@ -79,10 +91,9 @@ def check_vs_floor(upstream: Path, runs: int) -> tuple[float, float, float, int]
         env = environment(SVIXSYNC_CACHE_DIR=cache)
         ours = median(runs, lambda: run(command, env, ROOT)[0])
         rss = run(command, env, ROOT)[1]
-    floor = median(runs, lambda: run([sys.executable, "-c", FLOOR, str(upstream), *objects])[0])
     imports = [sys.executable, "-c", "import svixsync.cli, svixsync.commands.check, svixsync.evaluate, git"]
     imported = median(runs, lambda: run(imports)[0])
-    return ours, floor, imported, rss
+    return ours, floor(upstream, objects, runs), imported, rss
 
 
 def first_code_line(text: str) -> str:
@@ -157,10 +168,42 @@ def scale(folder: Path, files: int, covered: int, runs: int) -> tuple[float, int
     return statistics.median(timings), peak, statistics.median(t for t, _, _ in check), max(r for _, r, _ in check)
 
 
+def blocks_scale(folder: Path, files: int, runs: int) -> tuple[float, float]:
+    """`blocks --all` over every file of a synthetic upstream of ``files`` files, block cache off, and the floor."""
+    upstream, _ = synthetic.build(folder, files, examples_per_file=0, covered_files=0)
+    paths = [f"src/item_{index:04}.rs" for index in range(files)]
+    command = [*SVIXSYNC, "--upstream", str(upstream), "blocks", "--all", "--format", "json"]
+    for path in paths:
+        command += ["--file", path]
+    ours = median(runs, lambda: run(command, environment(SVIXSYNC_CACHE_DIR=""), folder)[0])
+    return ours, floor(upstream, [f"HEAD:{path}" for path in paths], runs)
+
+
+def history_scale(folder: Path, commits: int, runs: int) -> tuple[float, float]:
+    """`history --all` of one file with ``commits`` commits, block cache off, and the floor over its blobs."""
+    upstream = folder / "history"
+    synthetic.long_history(upstream, commits)
+    command = [*SVIXSYNC, "--upstream", str(upstream), "history", "--file", "src/lib.rs", "--all", "--format", "json"]
+    ours = median(runs, lambda: run(command, environment(SVIXSYNC_CACHE_DIR=""), folder)[0])
+    revisions = subprocess.run(["git", "-C", str(upstream), "rev-list", "HEAD"], capture_output=True, text=True)
+    return ours, floor(upstream, [f"{commit}:src/lib.rs" for commit in revisions.stdout.split()], runs)
+
+
+def renames(folder: Path, count: int, edited: bool, runs: int) -> float:
+    """`history --all` of a file whose second commit renames its ``count`` fns (each body edited too, if
+    ``edited``, so renames must be found by similarity rather than by hash)."""
+    upstream = folder / f"renames-{count}-{edited}"
+    head = "use crate::cache::{Cache, Key};\n\n"
+    revisions = [head + synthetic.lookup_fns(count, "lookup"), head + synthetic.lookup_fns(count, "fetch", edited)]
+    synthetic.fast_import(upstream, "src/lookups.rs", revisions)
+    command = [*SVIXSYNC, "--upstream", str(upstream), "history", "--file", "src/lookups.rs", "--all"]
+    return median(runs, lambda: run(command, environment(SVIXSYNC_CACHE_DIR=""), folder)[0])
+
+
 def startup(runs: int) -> tuple[float, float]:
     ours = median(runs, lambda: run([*SVIXSYNC, "--help"])[0])
-    floor = median(runs, lambda: run([sys.executable, "-c", "pass"])[0])
-    return ours, floor
+    baseline = median(runs, lambda: run([sys.executable, "-c", "pass"])[0])
+    return ours, baseline
 
 
 def main() -> None:
@@ -178,8 +221,8 @@ def main() -> None:
     def ratio(measure: str, ours: float, reference: float, goal: str = "", digits: int = 1) -> None:
         rows.append((measure, f"{ours:.2f} s vs {reference:.2f} s", f"{ours / reference:.{digits}f}x", goal))
 
-    ours, floor, imported, rss = check_vs_floor(upstream, runs)
-    ratio("check vs read+parse floor", ours, floor, "<= 3x")
+    ours, reference, imported, rss = check_vs_floor(upstream, runs)
+    ratio("check vs read+parse floor", ours, reference, "<= 3x")
     rows.append(("  of which importing pydantic, GitPython, click", f"{imported:.2f} s", "", ""))
     rows.append(("  peak RSS of check", f"{rss} MB", "", ""))
     warm, first, git, blocks = history_vs_git_log(upstream, runs)
@@ -195,8 +238,17 @@ def main() -> None:
     ratio(f"check: {options.files} files, {examples} examples vs 10 files, 50", large[2], small[2])
     rows.append((f"peak RSS at {options.files} files, {examples} examples", f"update {large[1]} MB", "", ""))
     rows.append(("", f"check {large[3]} MB", "", ""))
-    ours, floor = startup(runs)
-    ratio("--help vs python -c pass", ours, floor)
+    with tempfile.TemporaryDirectory() as folder:
+        ours, reference = blocks_scale(Path(folder), options.files, runs)
+        ratio(f"blocks --all over {options.files} files vs read+parse floor", ours, reference)
+        ours, reference = history_scale(Path(folder), 500, runs)
+        ratio("history --all of a file with 500 commits vs read+parse floor", ours, reference)
+        plain = renames(Path(folder), 2000, False, runs)
+        rows.append(("history of a commit renaming 2,000 fns in one file", f"{plain:.2f} s", "", "seconds"))
+        edited = renames(Path(folder), 1000, True, runs)
+        rows.append(("the same, 1,000 fns renamed and each body edited", f"{edited:.2f} s", "", "seconds"))
+    ours, reference = startup(runs)
+    ratio("--help vs python -c pass", ours, reference)
     width = [max(len(row[column]) for row in rows) for column in range(4)]
     for row in [("measure", "svixsync vs reference", "ratio", "goal"), *rows]:
         print("  ".join(cell.ljust(width[index]) for index, cell in enumerate(row)))
