@@ -2,7 +2,8 @@
 
 Each file holds about twenty blocks (a use block, a struct with serde attributes, an impl of async fns, an item-level
 macro, a key impl, consts, an enum and a `#[cfg(test)]` module). The dataset's prose is filler marked as synthetic:
-it only has to be valid, never read.
+it only has to be valid, never read. The history rows build their repositories with git fast-import: one such file
+over hundreds of commits, and a file whose fns are all renamed in one commit.
 """
 
 from __future__ import annotations
