@@ -2,7 +2,8 @@
 
 Each file holds about twenty blocks (a use block, a struct with serde attributes, an impl of async fns, an item-level
 macro, a key impl, consts, an enum and a `#[cfg(test)]` module). The dataset's prose is filler marked as synthetic:
-it only has to be valid, never read.
+it only has to be valid, never read. The history rows build their repositories with git fast-import: one such file
+over hundreds of commits, and a file whose fns are all renamed in one commit.
 """
 
 from __future__ import annotations
@@ -116,3 +117,49 @@ def touch(upstream: Path, files: list[int]) -> None:
     for index in files:
         (upstream / f"src/item_{index:04}.rs").write_text(rust_file(index, revision=1))
     git(upstream, "commit", "-q", "-am", f"touch {len(files)} files")
+
+
+def lookup_fns(count: int, prefix: str, edited: bool = False) -> str:
+    """``count`` top-level lookup fns named ``prefix_N``; ``edited`` changes each body a little, so a rename
+    cannot be found by hash alone."""
+    return "".join(
+        f"/// Looks up entry {index}.\n"
+        f"pub fn {prefix}_{index}(cache: &Cache, id: u64) -> u64 {{\n"
+        f'    let key = Key::new("k{index}", id);\n'
+        f"    cache.get(&key).unwrap_or({index}){' + 1' if edited else ''}\n}}\n\n"
+        for index in range(count)
+    )
+
+
+def fast_import(repo: Path, path: str, revisions: list[str]) -> None:
+    """A new repository at ``repo`` whose history is one commit per text in ``revisions`` of the file ``path``
+    (git fast-import: hundreds of commits in a second)."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    stream = []
+    for index, text in enumerate(revisions):
+        data = text.encode()
+        message = f"revision {index}".encode()
+        stream += [
+            b"commit refs/heads/main",
+            f"committer Bench <bench@example.com> {1_700_000_000 + index} +0000".encode(),
+            f"data {len(message)}".encode(),
+            message,
+            f"M 100644 inline {path}".encode(),
+            f"data {len(data)}".encode(),
+            data,
+        ]
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=b"\n".join(stream) + b"\n", check=True)
+    git(repo, "checkout", "-q", "main")
+
+
+def long_history(repo: Path, commits: int) -> None:
+    """One file and ``commits`` commits, each changing the meaning of one fn, in turn."""
+    revisions = [rust_file(0)]
+    constants = {fn: number for number, fn in enumerate(FNS)}
+    for index in range(1, commits):
+        fn = FNS[index % len(FNS)]
+        old = f"v.len() + {constants[fn]})"
+        constants[fn] = 100 + index  # unique, so the replacement hits this fn only
+        revisions.append(revisions[-1].replace(old, f"v.len() + {constants[fn]})"))
+    fast_import(repo, "src/lib.rs", revisions)

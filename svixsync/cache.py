@@ -38,7 +38,7 @@ def folder() -> Path | None:
         base = (Path(xdg) if xdg else Path.home() / ".cache") / "svixsync"
     here = Path(__file__).parent
     digest = hashlib.sha256(metadata.version("tree-sitter-rust").encode())
-    for module in ("blocks.py", "fingerprint.py", "cache.py"):
+    for module in ("blocks.py", "cfg.py", "names.py", "fingerprint.py", "cache.py"):
         digest.update((here / module).read_bytes())
     return base / "blocks" / digest.hexdigest()[:16]
 

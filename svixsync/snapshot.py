@@ -43,7 +43,7 @@ class Snapshots:
             try:
                 self._by_blob[key] = extract(path, data)
             except FatalError as error:
-                raise FatalError(f"{error} (at {commit[:12]})") from None
+                raise type(error)(f"{error} (at {commit[:12]})") from None
             cache.store(blob, self._by_blob[key])
         return self._by_blob[key]
 

@@ -6,6 +6,7 @@ import pytest
 
 from svixsync.blocks import Block, extract
 from svixsync.compare import RENAME_SIMILARITY, compare, similarity
+from tests.rust_library import RUNTIME_RS, WALKER_RS
 from tests.rust_source import EVICT_ALL, FORGET, TEAM_RS
 
 
@@ -94,3 +95,172 @@ def test_serde_alias_field_rename_is_semantic() -> None:
         '#[serde(rename = "away_flag", alias = "away")]\n    pub is_away: bool,',
     )
     assert ("semantic", "CachedMember", None) in classes(old, new)
+
+
+def events(old: str, new: str) -> list[tuple[str, str, str | None]]:
+    return classes(old, new)
+
+
+def test_a_change_to_one_of_two_namesakes_is_that_ones_alone() -> None:
+    changed = WALKER_RS.replace("self.depth == 0", "self.depth == 0 && self.path_is_set()")
+    assert events(WALKER_RS, changed) == [
+        ("semantic", "impl Entry<T> [3]", None),
+        ("semantic", "Entry::is_root", None),
+    ]
+
+
+def test_a_change_to_one_cfg_alternative_is_classified_for_it() -> None:
+    changed = WALKER_RS.replace("let meta = ent.metadata()?;", "let meta = fs::metadata(ent.path())?;")
+    assert events(WALKER_RS, changed) == [
+        ("semantic", "impl Entry<T> [1]", None),
+        ("semantic", "Entry::from_os [cfg(windows)]", None),
+    ]
+
+
+def test_a_new_namesake_moves_the_others_by_position_and_nothing_else_changes() -> None:
+    added = "impl<T> Entry<T> {\n    pub fn new(path: T) -> Entry<T> {\n        Entry { path, depth: 0 }\n    }\n}\n\n"
+    changed = WALKER_RS.replace("impl<T: AsRef<str>> Entry<T> {", added + "impl<T: AsRef<str>> Entry<T> {")
+    assert events(WALKER_RS, changed) == [
+        ("added", "impl Entry<T> [1]", None),
+        ("added", "Entry::new", None),
+        ("moved", "impl Entry<T> [2]", "impl Entry<T> [1]"),
+        ("moved", "impl Entry<T> [3]", "impl Entry<T> [2]"),
+        ("moved", "impl Entry<T> [4]", "impl Entry<T> [3]"),
+    ]
+
+
+def test_a_comment_typo_inside_a_macro_body_is_doc_for_the_item_it_is_in() -> None:
+    typo = RUNTIME_RS.replace("Runs a future to completion.", "Runs a future to completion")
+    assert events(RUNTIME_RS, typo) == [("doc", "impl Runtime", None), ("doc", "Runtime::block_on", None)]
+    changed = RUNTIME_RS.replace("Ok(())", "Err(io::ErrorKind::Unsupported.into())")
+    assert events(RUNTIME_RS, changed) == [("semantic", "bind_default", None)]
+
+
+def test_members_carried_along_by_a_header_change_are_moved() -> None:
+    changed = WALKER_RS.replace("impl<T> Visit for Entry<T> {", "impl<T> walk::Visit for Entry<T> {")
+    assert events(WALKER_RS, changed) == [
+        ("renamed", "impl walk::Visit for Entry<T>", "impl Visit for Entry<T>"),
+        ("moved", "<Entry<T> as walk::Visit>::visit", "<Entry<T> as Visit>::visit"),
+        ("moved", "<Entry<T> as walk::Visit>::leave", "<Entry<T> as Visit>::leave"),
+    ]
+    # A type parameter dropped from an inherent impl: its members keep their names and their text.
+    concrete = WALKER_RS.replace(
+        "impl<T> Entry<T> {\n    pub fn into_path", "impl Entry<String> {\n    pub fn into_path"
+    )
+    assert events(WALKER_RS, concrete) == [
+        ("renamed", "impl Entry<String>", "impl Entry<T> [2]"),
+        ("moved", "impl Entry<T> [2]", "impl Entry<T> [3]"),
+    ]
+
+
+def test_a_member_whose_parent_and_body_both_changed_keeps_its_content_class() -> None:
+    changed = WALKER_RS.replace("impl<T> Visit for Entry<T> {", "impl<T> walk::Visit for Entry<T> {").replace(
+        "depth <= self.depth", "depth < self.depth"
+    )
+    assert ("semantic", "<Entry<T> as walk::Visit>::visit", "<Entry<T> as Visit>::visit") in events(WALKER_RS, changed)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("fn f<T>(x: T) -> T\nwhere\n    T: Copy,\n{\n    x\n}", "fn f<T>(x: T) -> T\nwhere\n    T: Copy\n{\n    x\n}"),
+        ('fn f() {\n    println!("{}", a);\n}', 'fn f() {\n    println!(\n        "{}",\n        a,\n    );\n}'),
+        (
+            "fn f() {\n    let v = vec![g(a)?, h(b)];\n}",
+            "fn f() {\n    let v = vec![\n        g(\n            a,\n        )?,\n        h(b),\n    ];\n}",
+        ),
+        (
+            "fn f(x: u8) -> u8 {\n    match x {\n        0 => match y { _ => 1 },\n        _ => 2,\n    }\n}",
+            (
+                "fn f(x: u8) -> u8 {\n    match x {\n        0 => {\n            match y { _ => 1 }\n        }\n"
+                "        _ => 2,\n    }\n}"
+            ),
+        ),
+        (
+            "fn f(x: u8) -> u8 {\n    match x {\n        0 => if a { 1 } else { 2 },\n        _ => 2,\n    }\n}",
+            (
+                "fn f(x: u8) -> u8 {\n    match x {\n        0 => {\n            if a { 1 } else { 2 }\n        }\n"
+                "        _ => 2,\n    }\n}"
+            ),
+        ),
+        (
+            "fn f() -> u8 {\n    if a {\n        return 1\n    }\n    2\n}",
+            "fn f() -> u8 {\n    if a {\n        return 1;\n    }\n    2\n}",
+        ),
+        (
+            "fn f() {\n    loop {\n        if a { break }\n        if b { continue }\n    }\n}",
+            "fn f() {\n    loop {\n        if a { break; }\n        if b { continue; }\n    }\n}",
+        ),
+        (
+            (
+                "fn f(x: u8) -> Option<u8> {\n    let y = match x {\n        0 => { return None; }\n        v => v,\n"
+                "    };\n    Some(y)\n}"
+            ),
+            (
+                "fn f(x: u8) -> Option<u8> {\n    let y = match x {\n        0 => return None,\n        v => v,\n"
+                "    };\n    Some(y)\n}"
+            ),
+        ),
+        (
+            "fn f(x: u8) -> u8 {\n    match x {\n        | 0 | 1 => 1,\n        _ => 2,\n    }\n}",
+            "fn f(x: u8) -> u8 {\n    match x {\n        0 | 1 => 1,\n        _ => 2,\n    }\n}",
+        ),
+        (
+            "fn f() {\n    use std::io;\n    use std::fmt::{self, Write};\n    io::stdout();\n}",
+            "fn f() {\n    use std::fmt::{Write, self};\n    use std::io;\n    io::stdout();\n}",
+        ),
+        (
+            "mod m {\n    use a::B;\n    use a::C;\n\n    fn g() {}\n}",
+            "mod m {\n    use a::{C, B};\n\n    fn g() {}\n}",
+        ),
+        ("fn f() -> (u8, u16) {\n    (1, 2)\n}", "fn f() -> (\n    u8,\n    u16,\n) {\n    (1, 2,)\n}"),
+    ],
+    ids=[
+        "where-comma",
+        "macro-argument-comma",
+        "call-comma-inside-macro",
+        "braces-around-lone-match",
+        "braces-around-lone-if",
+        "return-semicolon",
+        "break-continue-semicolon",
+        "braced-return-arm",
+        "leading-pipe",
+        "use-order-in-fn",
+        "use-grouping-in-mod",
+        "pair-comma",
+    ],
+)
+def test_rustfmt_no_ops_are_cosmetic(old: str, new: str) -> None:
+    found = events(old + "\n", new + "\n")
+    assert found and {change for change, _, _ in found} == {"cosmetic"}, found
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("fn f() {\n    m!((a,));\n}", "fn f() {\n    m!((a));\n}"),
+        ("macro_rules! m {\n    () => { g!(a, b,) };\n}", "macro_rules! m {\n    () => { g!(a, b) };\n}"),
+        (
+            "fn f() {\n    match x {\n        0 => { g(); }\n        _ => {}\n    }\n}",
+            "fn f() {\n    match x {\n        0 => g(),\n        _ => {}\n    }\n}",
+        ),
+        ("fn f() {\n    use a::B;\n}", "fn f() {\n    use a::C;\n}"),
+    ],
+    ids=["one-element-tuple-in-macro", "inside-macro-rules", "arm-with-a-statement", "another-import"],
+)
+def test_near_no_ops_that_change_meaning_stay_semantic(old: str, new: str) -> None:
+    assert {change for change, _, _ in events(old + "\n", new + "\n")} == {"semantic"}
+
+
+def test_renames_in_bulk_each_find_their_own_partner() -> None:
+    def module(prefix: str, edited: bool) -> str:
+        return "".join(
+            f"pub fn {prefix}_{index}(cache: &Cache, id: u64) -> u64 {{\n"
+            f'    let key = Key::new("k{index * 7919 % 1000}", id);\n'
+            f"    cache.get(&key).unwrap_or({index}){' + 1' if edited else ''}\n}}\n\n"
+            for index in range(120)
+        )
+
+    found = events(module("lookup", False), module("fetch", True))
+    assert len(found) == 120
+    assert all(change == "renamed" and old == f"lookup_{name.split('_')[1]}" for change, name, old in found)

@@ -37,7 +37,7 @@ def run(project: Project, names: list[str], user: str, think: str, name: str | N
                 problem = "is ambiguous" if matches else "names no block"
                 raise FatalError(f"{wanted!r} {problem} at the pin {pin[:12]}; see `svixsync blocks --all`")
             chosen.append(matches[0])
-        use = [b for b in available if b.kind == "use" and b.path == chosen[0].path]
+        use = [b for b in available if b.name == "use" and b.path == chosen[0].path]
         covered = use + chosen
         line = dataset.content(entry.system_prompt, user, think, code_of(covered))
         number = len(examples) + 1

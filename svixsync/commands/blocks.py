@@ -7,7 +7,9 @@ import json
 import click
 
 from svixsync import state
+from svixsync.blocks import Block
 from svixsync.errors import FatalError
+from svixsync.names import base_name
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
 from svixsync.terminal import safe
@@ -24,13 +26,16 @@ def run(project: Project, rev: str, paths: list[str], every: bool, output: str) 
     paths = [check_tracked_path(path) for path in paths]
     upstream = project.upstream()
     commit = upstream.resolve(rev)
+    upstream.blob_shas(commit, paths)  # one `git ls-tree` for all of them
     snapshots = Snapshots(upstream)
     rows = []
     for path in paths:
         if upstream.blob_sha(commit, path) is None:
             raise FatalError(f"{path} does not exist at {commit[:12]}")
         topics = topics_for(config, path)
-        for block in snapshots.file(commit, path):
+        found = snapshots.file(commit, path)
+        _warn_about_qualified(found)
+        for block in found:
             selected = selected_by(topics, block)
             if every or selected:
                 rows.append((block, selected))
@@ -58,3 +63,18 @@ def run(project: Project, rev: str, paths: list[str], every: bool, output: str) 
             mark = "*" if selected else " "
             click.echo(safe(f"{mark} {block.path}:{block.start_line}-{block.end_line} {block.kind} {block.name}"))
     return 0
+
+
+def _warn_about_qualified(blocks: list[Block]) -> None:
+    """One line on stderr for each group of blocks sharing a name, which qualifiers tell apart (contract §1)."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for block in blocks:
+        base = base_name(block.name)
+        if block.kind != "use" and base != block.name:
+            groups.setdefault((block.path, block.kind, base), []).append(block.name)
+    for (path, kind, base), qualified in groups.items():
+        click.echo(
+            f"svixsync: warning: {path}: {len(qualified)} {kind} blocks are named {base}; "
+            f"qualified as {', '.join(qualified)}",
+            err=True,
+        )

@@ -170,7 +170,7 @@ def adopt(example: Example, blocks: list[Block], by_first_line: dict[str, list[B
     ``by_first_line`` indexes ``blocks`` by the first line of their text, so each step looks at a handful of
     candidates rather than at every block of the tracked files."""
     code = example.code
-    uses = [block for block in blocks if block.kind == "use" and code.startswith(block.text)]
+    uses = [block for block in blocks if block.name == "use" and code.startswith(block.text)]
     found: list[Block] = uses[:1]
     position = len(found[0].text) if found else 0
     while position < len(code):

@@ -123,9 +123,12 @@ def test_hostile_code_and_prose_stay_text(project: Project) -> None:
         "let key = TeamKey::new(id);",
         f'let key = TeamKey::new(id); // {hostile_rust}\n        let _s = r#"{hostile_rust}"#;',
     )
-    project.upstream.edit(
-        TRACKED, "kv_def!(TeamKey, CachedTeam);", f'kv_def!(TeamKey, CachedTeam);\nkv_def!("{hostile_rust}", String);'
+    # A block's name holds upstream text only where a cfg qualifier tells namesakes apart (contract §1).
+    hostile_pair = (
+        f'#[cfg(feature = "{hostile_rust}")]\nkv_def!(HostileKey, String);\n'
+        f'#[cfg(not(feature = "{hostile_rust}"))]\nkv_def!(HostileKey, String);'
     )
+    project.upstream.edit(TRACKED, "kv_def!(TeamKey, CachedTeam);", f"kv_def!(TeamKey, CachedTeam);\n{hostile_pair}")
     project.upstream.commit("hostile")
     data = project.root / "team.jsonl"
     data.write_bytes(data.read_bytes().replace(b"Why does the roster", b"Why " + HOSTILE.encode()))
@@ -134,7 +137,10 @@ def test_hostile_code_and_prose_stay_text(project: Project) -> None:
     assert comment.html == LINE_1_DIFF_ONLY
     assert len(comment.rows) == 2 and all(len(row) == 5 for row in comment.rows)
     assert comment.rows[1][4] == " ".join(f"Why {HOSTILE}".split()[:12]) + "…"
-    assert comment.bullets[-1] == f'macro kv_def!("{hostile_rust}") (src/team.rs:52)'
+    assert comment.bullets[-2:] == [
+        f'macro kv_def!(HostileKey) [cfg(feature = "{hostile_rust}")] (src/team.rs:52)',
+        f'macro kv_def!(HostileKey) [cfg(not(feature = "{hostile_rust}"))] (src/team.rs:54)',
+    ]
     [(info, body)] = comment.fences
     assert info == "diff" and f'+        let _s = r#"{hostile_rust}"#;' in body.splitlines()
 
@@ -159,7 +165,8 @@ def test_github_annotations_point_at_dataset_lines(project: Project, tmp_path: P
     project.upstream.edit(
         TRACKED,
         "kv_def!(TeamKey, CachedTeam);",
-        'kv_def!(TeamKey, CachedTeam);\nkv_def!("a,b:c%0A::error::x", String);',
+        'kv_def!(TeamKey, CachedTeam);\n#[cfg(feature = "a,b:c%0A::error::x")]\nkv_def!(OtherKey, String);\n'
+        "#[cfg(not(unix))]\nkv_def!(OtherKey, String);",
     )
     project.upstream.commit("propagate cache errors")
     summary = tmp_path / "summary.md"
@@ -174,7 +181,7 @@ def test_github_annotations_point_at_dataset_lines(project: Project, tmp_path: P
     )
     assert lines[2] == (
         "::warning title=svixsync%3A uncovered block::"
-        'macro kv_def!("a,b:c%250A::error::x") (src/team.rs) is covered by no example'
+        'macro kv_def!(OtherKey) [cfg(feature = "a,b:c%250A::error::x")] (src/team.rs) is covered by no example'
     )
     assert all(line.startswith("::") or line.startswith("team.jsonl: ") for line in lines)
     assert parse(summary.read_text()).rows[1][:2] == ["1", "stale"]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import TRACKED, GitRepo, Project
+from tests.rust_library import WALKER_RS
 
 
 def events(project: Project, *args: str) -> list[list[tuple[str, str, str | None, str | None]]]:
@@ -90,3 +91,65 @@ def test_blocks_json_lists_lines_selection_and_hashes(project: Project) -> None:
     assert set(rows[0]) == {"path", "kind", "name", "start_line", "end_line", "selected", "sha256"}
     selected_only = json.loads(project.ok("blocks", "--format", "json").stdout)
     assert all(row["selected"] for row in selected_only)
+
+
+def walker_repo(tmp_path: Path) -> GitRepo:
+    """An upstream whose one file, src/walk.rs, has namesakes told apart by cfg and by position."""
+    repo = GitRepo(tmp_path / "upstream")
+    repo.write("src/walk.rs", WALKER_RS)
+    repo.commit("walker")
+    return repo
+
+
+def test_history_skips_an_unreadable_revision_and_compares_across_it(tmp_path: Path) -> None:
+    repo = walker_repo(tmp_path)
+    repo.edit(
+        "src/walk.rs", "impl_visit!(Walker);\nimpl_visit!(Walker);", "impl_visit!(Walker);\n}\nimpl_visit!(Walker);"
+    )
+    broken = repo.commit("a stray brace")
+    repo.edit("src/walk.rs", "impl_visit!(Walker);\n}\n", "impl_visit!(Walker);\n")
+    repo.edit("src/walk.rs", "self.depth == 0", "self.depth == 0 || self.path_is_root()")
+    repo.commit("fixed, and is_root changed")
+    project = Project(tmp_path / "bare", repo)
+    result = project.ok("history", "--file", "src/walk.rs", "--all", "--format", "json")
+    commits = json.loads(result.stdout)["commits"]
+    assert commits[1] == {"commit": broken, "unreadable": True, "events": []}
+    assert [(e["change"], e["name"]) for e in commits[2]["events"]] == [
+        ("semantic", "impl Entry<T> [3]"),
+        ("semantic", "Entry::is_root"),
+    ]
+    assert "unreadable" not in commits[2]
+    warning = (
+        "svixsync: warning: src/walk.rs: Rust syntax error near line 41: its items cannot be told apart "
+        f"(at {broken[:12]})"
+    )
+    assert result.stderr.splitlines()[-1].startswith(warning)
+    text = project.ok("history", "--file", "src/walk.rs", "--all").stdout.splitlines()
+    assert text[text.index(next(line for line in text if line.startswith(broken[:12]))) + 1].startswith(
+        "  unreadable: src/walk.rs: Rust syntax error near line 41"
+    )
+
+
+def test_history_reads_revisions_written_in_2015_edition_rust(tmp_path: Path) -> None:
+    repo = walker_repo(tmp_path)
+    repo.edit("src/walk.rs", "let meta = ent.metadata()?;", "let meta = try!(ent.metadata());")
+    repo.commit("back to try!")
+    project = Project(tmp_path / "bare", repo)
+    commits = json.loads(project.ok("history", "--file", "src/walk.rs", "--all", "--format", "json").stdout)["commits"]
+    assert [(e["change"], e["name"]) for e in commits[1]["events"]] == [
+        ("semantic", "impl Entry<T> [1]"),
+        ("semantic", "Entry::from_os [cfg(windows)]"),
+    ]
+
+
+def test_blocks_warns_about_every_name_it_had_to_qualify(tmp_path: Path) -> None:
+    repo = walker_repo(tmp_path)
+    result = Project(tmp_path / "bare", repo).ok("blocks", "--file", "src/walk.rs", "--all")
+    assert result.stderr.splitlines() == [
+        "svixsync: warning: src/walk.rs: 3 impl blocks are named impl Entry<T>; "
+        "qualified as impl Entry<T> [1], impl Entry<T> [2], impl Entry<T> [3]",
+        "svixsync: warning: src/walk.rs: 2 fn blocks are named Entry::from_os; "
+        "qualified as Entry::from_os [cfg(unix)], Entry::from_os [cfg(windows)]",
+        "svixsync: warning: src/walk.rs: 2 macro blocks are named impl_visit!(Walker); "
+        "qualified as impl_visit!(Walker) [1], impl_visit!(Walker) [2]",
+    ]
