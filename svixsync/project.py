@@ -60,6 +60,14 @@ class Project:
                     ) from None
                 raise
 
+    def refuse_unfinished(self) -> None:
+        """A command that writes nothing cannot finish an interrupted write: it refuses to read half of one."""
+        if transaction.interrupted(self.state):
+            raise FatalError(
+                "svixsync was stopped in the middle of a write; run the writing command again "
+                "(update, ack, add or init finish or undo it first), then this command"
+            )
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         """Hold the lock shared: no writer is between two renames while a reader reads the dataset and its lock."""

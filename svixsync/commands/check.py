@@ -7,19 +7,15 @@ import sys
 import click
 
 from svixsync import report as render
-from svixsync import transaction
-from svixsync.errors import FatalError
 from svixsync.evaluate import evaluate
 from svixsync.project import Project
 
 
-def run(project: Project, rev: str | None, output: str, dataset: str | None) -> int:
+def run(project: Project, rev: str | None, output: str, dataset: str | None, strict: bool = False) -> int:
+    """Exit 0 in sync, 1 on findings: an example not fresh, or, with ``strict``, a selected block no example
+    covers."""
     with project.reading():
-        if transaction.interrupted(project.state):
-            raise FatalError(
-                "svixsync was stopped in the middle of a write; run the writing command again "
-                "(update, ack, add or init finish or undo it first), then check"
-            )
+        project.refuse_unfinished()
         config = project.config()
         explain = output in ("markdown", "github")  # the comment and the step summary show flagged examples' old code
         reports = [evaluate(project, entry, rev, explain_flags=explain).report for entry in config.chosen(dataset)]
@@ -34,12 +30,13 @@ def run(project: Project, rev: str | None, output: str, dataset: str | None) -> 
     elif output == "markdown":
         from svixsync import markdown
 
-        click.echo(markdown.comment(reports, config.upstream))
+        click.echo(markdown.comment(reports, config.upstream, strict=strict))
     elif output == "github":
         from svixsync import github
 
-        github.emit(reports, config.upstream)
+        github.emit(reports, config.upstream, project.root, strict=strict)
     else:
         click.echo("\n".join(render.as_text(report) for report in reports))
     sys.stdout.flush()
-    return 0 if all(report.in_sync for report in reports) else 1
+    uncovered = strict and any(report.uncovered for report in reports)
+    return 0 if all(report.in_sync for report in reports) and not uncovered else 1
