@@ -235,5 +235,16 @@ def pin(dataset: str | None, output: str) -> None:
     sys.exit(command.run(_project(), dataset, output))
 
 
+@command
+@click.option("--dataset", help="Dataset file, where several are configured.")
+@click.option("--license", "licence", default="mit", show_default=True, help="The dataset's licence (Hub identifier).")
+@click.option("--language", "languages", multiple=True, help="Language of the prose (repeatable; default: en).")
+def card(dataset: str | None, licence: str, languages: tuple[str, ...]) -> None:
+    """A Hugging Face dataset card (README.md of a Hub dataset repository) for the dataset, from state/."""
+    from svixsync.commands import card as command
+
+    sys.exit(command.run(_project(), dataset, licence, list(languages) or ["en"]))
+
+
 def main() -> None:
     cli(prog_name="svixsync")
