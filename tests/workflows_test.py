@@ -43,8 +43,9 @@ def test_workflow_matches_githubs_schema(workflow: Path) -> None:
 
 
 def test_zizmor_finds_nothing_at_medium_or_above() -> None:
+    paths = [*WORKFLOWS, ROOT / "action.yml"]
     result = subprocess.run(
-        [tool("zizmor"), "--offline", "--no-progress", "--min-severity", "medium", *map(str, WORKFLOWS)],
+        [tool("zizmor"), "--offline", "--no-progress", "--min-severity", "medium", *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
@@ -57,8 +58,18 @@ def test_zizmor_finds_nothing_at_medium_or_above() -> None:
 def test_actions_are_pinned_and_permissions_start_empty(workflow: Path) -> None:
     text = workflow.read_text()
     uses = re.findall(r"uses: (\S+)", text)
-    assert uses and all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action) for action in uses), uses
+    # Third-party actions by commit sha; `./` is this repository's own action.yml, at the commit under test.
+    assert uses and all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}|\./", action) for action in uses), uses
     assert "\npermissions: {}\n" in text
+
+
+def test_dataset_workflows_run_this_repositorys_action() -> None:
+    import yaml
+
+    for name, command in (("dataset-check.yml", "check"), ("upstream-update.yml", "update")):
+        jobs = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())["jobs"]
+        steps = [step for job in jobs.values() for step in job["steps"] if step.get("uses") == "./"]
+        assert [step["with"]["command"] for step in steps] == [command], name
 
 
 def test_tests_workflow_runs_ci_which_runs_the_readme_test_command() -> None:
@@ -85,8 +96,9 @@ def test_every_run_step_is_valid_bash(workflow: Path) -> None:
     import yaml  # a dependency of pre-commit, itself a test dependency
 
     document = yaml.safe_load(workflow.read_text())
-    scripts = [step["run"] for job in document["jobs"].values() for step in job["steps"] if "run" in step]
-    assert scripts
+    steps = [step for job in document["jobs"].values() for step in job["steps"]]
+    scripts = [step["run"] for step in steps if "run" in step]
+    assert scripts or any(step.get("uses") == "./" for step in steps)  # action.yml's steps: tests/action_test.py
     for script in scripts:
         result = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True, check=False)
         assert result.returncode == 0, (script, result.stderr)
