@@ -22,10 +22,11 @@ def tool(name: str) -> str:
     return found
 
 
-def test_the_four_workflows_exist() -> None:
+def test_the_five_workflows_exist() -> None:
     assert [path.name for path in WORKFLOWS] == [
         "dataset-check.yml",
         "dataset-comment.yml",
+        "release.yml",
         "tests.yml",
         "upstream-update.yml",
     ]
@@ -136,3 +137,37 @@ def test_every_job_has_a_time_limit(workflow: Path) -> None:
 
     jobs = yaml.safe_load(workflow.read_text())["jobs"]
     assert all(0 < job.get("timeout-minutes", 0) <= 60 for job in jobs.values()), workflow.name
+
+
+def test_release_publishes_by_trusted_publishing_with_permissions_per_job() -> None:
+    import yaml
+
+    document = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())
+    assert document[True] == {"push": {"tags": ["v*"]}}  # YAML 1.1 reads the key `on` as true
+    jobs = document["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["publish"]["permissions"] == {"id-token": "write"} and jobs["publish"]["needs"] == "build"
+    assert jobs["publish"]["environment"]["name"] == "pypi"
+    upload = "\n".join(step.get("run", "") for step in jobs["publish"]["steps"])
+    assert "twine upload" in upload and "password" not in upload.lower() and "secrets" not in upload
+
+
+@pytest.mark.parametrize(("form", "passes"), [("v{}", True), ("v{}.1", False), ("{}", False)])
+def test_release_refuses_a_tag_that_is_not_the_version(form: str, passes: bool) -> None:
+    import tomllib
+
+    import yaml
+
+    tag = form.format(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"])
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())["jobs"]
+    (script,) = [step["run"] for step in jobs["build"]["steps"] if "run" in step]
+    check = "\n".join(script.splitlines()[:2])  # the version check, before anything is installed or built
+    result = subprocess.run(
+        ["bash", "-e", "-c", check],
+        cwd=ROOT,
+        env={"PATH": f"{BIN}:/usr/bin:/bin", "TAG": tag},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode == 0) == passes, result
