@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import TRACKED, Project
-from tests.workflows_test import ROOT, tool
+from tests.workflows_test import ROOT, assert_matches_schema
 
 ACTION = ROOT / "action.yml"
 COUNTS = ("fresh", "refreshed", "stale", "removed", "review", "uncovered")
@@ -32,13 +32,7 @@ def step(name: str) -> dict[str, Any]:
 
 
 def test_action_matches_githubs_schema() -> None:
-    result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_matches_schema("vendor.github-actions", ACTION)
 
 
 def test_action_has_the_inputs_and_outputs_a_workflow_relies_on() -> None:
