@@ -49,10 +49,7 @@ class Location:
     def url(self, upstream: str) -> str:
         """`…/blob/<sha>/<path>#L<start>-L<end>`."""
         address = f"{repository(upstream)}/blob/{self.sha}/{quote(self.path, safe='/')}"
-        if self.lines is None:
-            return address
-        start, end = self.lines
-        return f"{address}#L{start}" + (f"-L{end}" if end != start else "")
+        return address if self.lines is None else f"{address}#{self.label}"
 
     @property
     def label(self) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from svixsync.links import Location, commit, repository
+from tests.conftest import Project
 
 SHA = "4fc0cfb8b426c87ef7e2b937e7d896a71d456a47"
 
@@ -22,3 +25,17 @@ def test_lines_link_and_label() -> None:
     assert (one.url(url), one.label) == (f"{url}/blob/{SHA}/src/a.rs#L7", "L7")
     whole = Location(SHA, "config.toml", None)
     assert (whole.url(url), whole.label) == (f"{url}/blob/{SHA}/config.toml", "config.toml")
+
+
+def test_a_lock_without_last_lines_links_to_the_first(project: Project) -> None:
+    """Locks written before svixsync recorded where an uncovered block ends still read, and link its first line."""
+    path = project.root / "state" / "team.lock.json"
+    lock = json.loads(path.read_text())
+    assert [site["end_line"] for site in lock["uncovered"]] == [12]
+    for site in lock["uncovered"]:
+        del site["end_line"]
+    path.write_text(json.dumps(lock, indent=2) + "\n")
+    pin = project.upstream.git("rev-parse", "HEAD")
+    comment = project.ok("check", "--format", "markdown", upstream=False).stdout
+    link = f"https://github.com/svix/svix-webhooks/blob/{pin}/src/team.rs#L6"
+    assert f"- struct `CachedTeam` ([`src/team.rs` L6]({link}))" in comment

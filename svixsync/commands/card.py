@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from svixsync import links, sync, transaction
+from svixsync.depends import citation_of
 from svixsync.evaluate import load_examples
 from svixsync.markdown import code, fence, text
 from svixsync.project import Project
@@ -173,17 +174,14 @@ def _quoted(lock: Lock, url: str) -> list[str]:
             f" and {len(lines) - LINES_SHOWN} more" if len(lines) > LINES_SHOWN else ""
         )
         rows.append(f"| {code(ref.name)} | {text(ref.kind)} | {code(ref.path)} | {where} | {shown} |")
-    return [f"{len(quoting)} blocks of upstream are quoted:", "", *rows, ""]
+    return [f"{len(quoting)} block{'s' if len(quoting) != 1 else ''} of upstream quoted:", "", *rows, ""]
 
 
 def _cited(lock: Lock, url: str) -> list[str]:
     """The code the prose relies on without quoting it, as recorded with `svixsync cite`."""
     citing: dict[str, tuple[str | None, list[int]]] = {}
     for example in lock.examples:
-        located = {
-            dependency.path if dependency.kind == "file" else f"{dependency.path}::{dependency.name}": dependency
-            for dependency in example.depends or []
-        }
+        located = {citation_of(dependency): dependency for dependency in example.depends or []}
         for citation in example.citations:
             dependency = located.get(citation)
             place = links.recorded(lock.pinned, dependency) if dependency else None
