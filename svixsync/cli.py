@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -16,6 +17,8 @@ from svixsync.project import Project
 from svixsync.terminal import safe
 
 FORMATS = click.Choice(["text", "json", "markdown", "github"])
+ROOT = click.Path(file_okay=False, path_type=Path)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
@@ -68,10 +71,11 @@ def _silence_stdout() -> None:
 @click.group(cls=_Group)
 @click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=ROOT,
     default=Path(),
     show_default=True,
-    help="Folder holding state/ and the dataset.",
+    envvar="SVIXSYNC_ROOT",
+    help="Folder holding state/ and the dataset (or set SVIXSYNC_ROOT).",
 )
 @click.option("--upstream", metavar="PATH", help="The tracked git checkout (or set SVIXSYNC_UPSTREAM).")
 @click.version_option(package_name="svixsync")
@@ -87,19 +91,35 @@ def _project() -> Project:
     return project
 
 
-@cli.command()
+def _root_here(ctx: click.Context, _: click.Parameter, root: Path | None) -> None:
+    project = ctx.find_object(Project)
+    if root is not None and project is not None:
+        ctx.obj = dataclasses.replace(project, root=root)
+
+
+def command(function: F) -> F:
+    """A command of the group that also takes `--root` after its name (`svixsync check --root DIR`, as a
+    pre-commit hook's `args:` put it); given there, it wins over the group's and SVIXSYNC_ROOT."""
+    option = click.option(
+        "--root", type=ROOT, expose_value=False, callback=_root_here, help="Folder holding state/ and the dataset."
+    )
+    return cli.command()(option(function))  # type: ignore[return-value]
+
+
+@command
 @click.option("--rev", help="Upstream revision to compare with (default: the checkout's HEAD).")
 @click.option("--format", "output", type=FORMATS, default="text", show_default=True)
 @click.option("--dataset", help="Dataset file, where several are configured.")
 @click.option("--diff", is_flag=True, help="Print the unified diff of every code field update would rewrite.")
-def check(rev: str | None, output: str, dataset: str | None, diff: bool) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 also when a block the topic rules select is uncovered.")
+def check(rev: str | None, output: str, dataset: str | None, diff: bool, strict: bool) -> None:
     """Compare the dataset and state/ with upstream; write nothing."""
     from svixsync.commands import check as command
 
-    sys.exit(command.run(_project(), rev, output, dataset, diff))
+    sys.exit(command.run(_project(), rev, output, dataset, diff, strict))
 
 
-@cli.command()
+@command
 @click.option("--rev", help="Upstream revision to move to (default: the checkout's HEAD).")
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Rewrite code fields even where they were edited by hand.")
@@ -112,7 +132,7 @@ def update(rev: str | None, dry_run: bool, force: bool, dataset: str | None, dif
     sys.exit(command.run(_project(), rev, dry_run, force, dataset, diff))
 
 
-@cli.command()
+@command
 @click.argument("lines", nargs=-1, type=int, required=True)
 @click.option("--keep-prose", is_flag=True, help="Acknowledge even though the prose is unchanged.")
 @click.option("--dataset", help="Dataset file, where several are configured.")
@@ -123,7 +143,7 @@ def ack(lines: tuple[int, ...], keep_prose: bool, dataset: str | None) -> None:
     sys.exit(command.run(_project(), list(lines), keep_prose, dataset))
 
 
-@cli.command()
+@command
 @click.option("--file", "path", required=True, help="Tracked file, as named at --to.")
 @click.option("--from", "start", help="Start after this revision (default: the file's creation).")
 @click.option("--to", "end", default="HEAD", show_default=True)
@@ -136,7 +156,7 @@ def history(path: str, start: str | None, end: str, every: bool, output: str) ->
     sys.exit(command.run(_project(), path, start, end, every, output))
 
 
-@cli.command()
+@command
 @click.option("--rev", default="HEAD", show_default=True)
 @click.option("--file", "paths", multiple=True, help="File to list (default: the tracked files).")
 @click.option("--all", "every", is_flag=True, help="Every block, not only those the topic rules select.")
@@ -148,22 +168,32 @@ def blocks(rev: str, paths: tuple[str, ...], every: bool, output: str) -> None:
     sys.exit(command.run(_project(), rev, list(paths), every, output))
 
 
-@cli.command()
+@command
 @click.option("--dataset", help="Dataset file, where several are configured.")
 @click.option("--rev", help="Pin (default: the lock's pin, else the checkout's HEAD).")
 @click.option("--system-prompt", help="The system prompt every example carries.")
 @click.option("--tracked", multiple=True, help="Upstream file the dataset quotes (repeatable).")
 @click.option("--topic-file", help="JSON file of topic rules: {include: [...], exclude: [...]}.")
+@click.option(
+    "--upstream-url",
+    metavar="URL",
+    help="Upstream's https address, for links in reports (default: as configured, else the checkout's origin).",
+)
 def init(
-    dataset: str | None, rev: str | None, system_prompt: str | None, tracked: tuple[str, ...], topic_file: str | None
+    dataset: str | None,
+    rev: str | None,
+    system_prompt: str | None,
+    tracked: tuple[str, ...],
+    topic_file: str | None,
+    upstream_url: str | None,
 ) -> None:
     """Write state/ for a dataset: its configuration and its lock, adopting the lines it already has."""
     from svixsync.commands import init as command
 
-    sys.exit(command.run(_project(), dataset, rev, system_prompt, list(tracked), topic_file))
+    sys.exit(command.run(_project(), dataset, rev, system_prompt, list(tracked), topic_file, upstream_url))
 
 
-@cli.command()
+@command
 @click.argument("names", nargs=-1, required=True)
 @click.option("--user-file", type=click.File("r", encoding="utf-8"), required=True, help="The request.")
 @click.option("--think-file", type=click.File("r", encoding="utf-8"), required=True, help="The reasoning.")
@@ -184,7 +214,7 @@ def add(
     sys.exit(command.run(_project(), list(names), user_file.read(), think_file.read(), dataset, list(citations)))
 
 
-@cli.command()
+@command
 @click.argument("line", type=int)
 @click.argument("citations", nargs=-1, required=True, metavar="CITATION...")
 @click.option("--drop", is_flag=True, help="Drop these citations instead of recording them.")
@@ -197,7 +227,7 @@ def cite(line: int, citations: tuple[str, ...], drop: bool, dataset: str | None)
     sys.exit(command.run(_project(), line, list(citations), drop, dataset))
 
 
-@cli.command()
+@command
 @click.argument("line", type=int)
 @click.option("--diff", is_flag=True, help="Add the code changes behind the example's status.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -212,7 +242,7 @@ def show(line: int, diff: bool, output: str, dataset: str | None) -> None:
 PROSE_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-@cli.command()
+@command
 @click.argument("line", type=int)
 @click.option("--user-file", type=PROSE_FILE, help="The new request (instead of an editor).")
 @click.option("--think-file", type=PROSE_FILE, help="The new reasoning (instead of an editor).")
@@ -225,7 +255,7 @@ def edit(line: int, user_file: Path | None, think_file: Path | None, dataset: st
     sys.exit(command.run(_project(), line, user_file, think_file, dataset))
 
 
-@cli.command()
+@command
 @click.option("--dataset", help="Dataset file, where several are configured.")
 def review(dataset: str | None) -> None:
     """Walk the flagged examples: see each with its code changes, then edit, ack, skip or quit."""
@@ -234,7 +264,7 @@ def review(dataset: str | None) -> None:
     sys.exit(command.run(_project(), dataset))
 
 
-@cli.command()
+@command
 @click.argument("lines", nargs=-1, type=int, required=True)
 @click.option("--dataset", help="Dataset file, where several are configured.")
 def remove(lines: tuple[int, ...], dataset: str | None) -> None:
@@ -242,6 +272,27 @@ def remove(lines: tuple[int, ...], dataset: str | None) -> None:
     from svixsync.commands import remove as command
 
     sys.exit(command.run(_project(), list(lines), dataset))
+
+
+@command
+@click.option("--dataset", help="Dataset file, where several are configured.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def pin(dataset: str | None, output: str) -> None:
+    """The pinned upstream commit and the upstream URL, for workflows and scripts: `SHA URL DATASET` per line."""
+    from svixsync.commands import pin as command
+
+    sys.exit(command.run(_project(), dataset, output))
+
+
+@command
+@click.option("--dataset", help="Dataset file, where several are configured.")
+@click.option("--license", "licence", default="mit", show_default=True, help="The dataset's licence (Hub identifier).")
+@click.option("--language", "languages", multiple=True, help="Language of the prose (repeatable; default: en).")
+def card(dataset: str | None, licence: str, languages: tuple[str, ...]) -> None:
+    """A Hugging Face dataset card (README.md of a Hub dataset repository) for the dataset, from state/."""
+    from svixsync.commands import card as command
+
+    sys.exit(command.run(_project(), dataset, licence, list(languages) or ["en"]))
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from svixsync import links
 from svixsync.report import MARKER, dependency_why, summary_line
 from svixsync.sync import ExampleState, Report
 from svixsync.terminal import safe
@@ -89,7 +90,26 @@ def _request(user: str) -> str:
 
 
 def _link(url: str, sha: str | None) -> str:
-    return f"[{code(sha[:12])}]({url}/commit/{sha})" if sha else "no upstream checkout"
+    return f"[{code(sha[:12])}]({links.commit(url, sha)})" if sha else "no upstream checkout"
+
+
+def _located(name: str, places: list[links.Location], url: str) -> str:
+    """A block's name, then links to its lines at the pin and at the target: `name` ([L10-L24](…) → [L10-L26](…))."""
+    shown = " → ".join(f"[{text(place.label)}]({place.url(url)})" for place in places)
+    return f"{code(name)} ({shown})" if shown else code(name)
+
+
+def _block(report: Report, item: links.Located, url: str) -> str:
+    return _located(item.name, links.places(report.pinned, report.target, item), url)
+
+
+def _flagged(report: Report, state: ExampleState, key: tuple[str, str, str], url: str) -> str:
+    """A block a flag in the lock names, linked where this run still knows where it is."""
+    items: list[links.Located] = [*state.blocks, *state.depends]
+    for item in items:
+        if (item.path, item.kind, item.name) == key:
+            return _block(report, item, url)
+    return code(key[2])
 
 
 def _why(change: str, old_name: str | None, old_path: str | None) -> str:
@@ -99,12 +119,13 @@ def _why(change: str, old_name: str | None, old_path: str | None) -> str:
     return f"{words}, was in {code(old_path)}" if old_path else f"{words} ({text(change)})"
 
 
-def _row(state: ExampleState, url: str) -> str:
+def _row(report: Report, state: ExampleState, url: str) -> str:
     changed = [block for block in state.blocks if block.change is not None]
     depends = [dependency for dependency in state.depends if dependency.flags]
     review = state.lock.review
     if changed or depends:
-        names = _capped([code(block.name) for block in changed] + [code(d.name) for d in depends], ", ")
+        shown: list[links.Located] = [*changed, *depends]
+        names = _capped([_block(report, item, url) for item in shown], ", ")
         why = _capped(
             [_why(block.change or "", block.old_name, block.old_path) for block in changed]
             + [dependency_why(state, dependency, code) for dependency in depends],
@@ -112,7 +133,11 @@ def _row(state: ExampleState, url: str) -> str:
         )
     elif review is not None:
         flags = review.changes
-        names = _capped([code(flag.name) for flag in flags] or [code(b.name) for b in state.blocks[1:]], ", ")
+        names = _capped(
+            [_flagged(report, state, flag.key, url) for flag in flags]
+            or [_block(report, block, url) for block in state.blocks[1:]],
+            ", ",
+        )
         whys = [
             dependency_why(state, flag, code) if flag.via else _why(flag.change, flag.old_name, flag.old_path)
             for flag in flags
@@ -217,8 +242,9 @@ class _Comment:
         self.add("\n".join(kept + tail))
 
 
-def comment(reports: list[Report], upstream_url: str) -> str:
-    """The whole comment body: what to re-author and why first, code diffs last, under GitHub's limit."""
+def comment(reports: list[Report], upstream_url: str, *, strict: bool = False) -> str:
+    """The whole comment body: what to re-author and why first, code diffs last, under GitHub's limit. Under
+    ``strict`` (`check --strict`) the title counts uncovered blocks too, since they fail the check."""
     note_room = 300
     body = _Comment(LIMIT - note_room)
     flagged = sum(report.count("stale") + report.count("removed") for report in reports)
@@ -226,6 +252,9 @@ def comment(reports: list[Report], upstream_url: str) -> str:
     parts = [f"{flagged} example{'s' if flagged != 1 else ''} to re-author"] if flagged else []
     if to_review:
         parts.append(f"{to_review}{'' if parts else ' example' + ('s' if to_review != 1 else '')} to review")
+    uncovered = sum(len(report.uncovered) for report in reports)
+    if strict and uncovered:
+        parts.append(f"{uncovered} block{'s' if uncovered != 1 else ''} to cover")
     title = ", ".join(parts) or "nothing to re-author"
     body.add(f"{MARKER}\n### svixsync: {title}\n")
     details: list[str] = []
@@ -238,14 +267,15 @@ def comment(reports: list[Report], upstream_url: str) -> str:
         not_fresh = [state for state in report.examples if state.status != "fresh"]
         if not_fresh:
             header = ["| line | status | blocks | why | request |", "|---:|---|---|---|---|"]
-            body.lines(header, [_row(state, upstream_url) for state in not_fresh], ["", ADVICE, ""])
+            body.lines(header, [_row(report, state, upstream_url) for state in not_fresh], ["", ADVICE, ""])
         if report.uncovered:
             body.lines(
                 ["Blocks the topic rules select that no example covers:"],
                 [
                     f"- {text(block.kind)} {code(block.name, in_table=False)} "
-                    f"({code(block.path, in_table=False)}:{block.start_line})"
+                    f"([{code(block.path, in_table=False)} {text(place.label)}]({place.url(upstream_url)}))"
                     for block in report.uncovered
+                    for place in [links.site(report, block)]
                 ],
                 [""],
             )

@@ -45,15 +45,6 @@ class Project:
         path = upstream_from(self.upstream_option)
         return Upstream(path) if path is not None else None
 
-    def refuse_if_interrupted(self) -> None:
-        """A command that writes nothing refuses while a write a crash interrupted is unfinished, rather than read
-        a half-old, half-new pair (call it inside ``reading``)."""
-        if transaction.interrupted(self.state):
-            raise FatalError(
-                "svixsync was stopped in the middle of a write; run a writing command (update, ack, edit, add, "
-                "remove or init) to finish or undo it first"
-            )
-
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the writer lock. Inside, files read through ``transaction.read_bytes`` are as an interrupted
@@ -68,6 +59,15 @@ class Project:
                         "succeeds completes it)"
                     ) from None
                 raise
+
+    def refuse_unfinished(self) -> None:
+        """A command that writes nothing cannot finish an interrupted write: it refuses to read half of one (call
+        it inside ``reading``)."""
+        if transaction.interrupted(self.state):
+            raise FatalError(
+                "svixsync was stopped in the middle of a write; run a writing command (update, ack, edit, add, "
+                "remove or init) to finish or undo it first"
+            )
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:

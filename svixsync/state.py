@@ -232,9 +232,10 @@ class Dependency(BlockRef):
 
 
 class Site(_Identified):
-    """Where a block is: enough to report it, and to find it again at the same blob."""
+    """Where a block is: enough to report it, link to its lines, and find it again at the same blob."""
 
     start_line: Line
+    end_line: Line | None = None  # None in locks written before svixsync recorded it
 
 
 class Flag(_Identified):
@@ -301,7 +302,7 @@ def ref_of(block: Block) -> BlockRef:
 
 
 def site_of(block: Block) -> Site:
-    return Site(path=block.path, kind=block.kind, name=block.name, start_line=block.start_line)
+    return Site(path=block.path, kind=block.kind, name=block.name, start_line=block.start_line, end_line=block.end_line)
 
 
 def selection_digest(dataset: DatasetConfig, tracked: list[str] | None = None) -> str:
@@ -332,8 +333,8 @@ def _read(path: Path, model: type[M]) -> M:
         if not path.parent.is_dir():
             raise FatalError(
                 f"no {path.parent.name}/ folder in {path.parent.parent}: run svixsync in the folder that holds "
-                "state/ and the dataset (or pass --root), or start one with `svixsync init --dataset FILE "
-                "--system-prompt TEXT --tracked PATH`"
+                "state/ and the dataset (or pass --root or set SVIXSYNC_ROOT), or start one with "
+                "`svixsync init --dataset FILE --system-prompt TEXT --tracked PATH`"
             ) from None
         raise FatalError(f"{path.parent.name}/{path.name} not found; run `svixsync init` first") from None
     try:

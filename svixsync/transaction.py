@@ -273,7 +273,9 @@ def locked(root: Path, state: Path, *, exclusive: bool) -> Iterator[None]:
     try:
         descriptor = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
-        raise FatalError(f"no folder {root}: pass --root the folder holding state/ and the dataset") from None
+        raise FatalError(
+            f"no folder {root}: pass --root (or set SVIXSYNC_ROOT to) the folder holding state/ and the dataset"
+        ) from None
     try:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:

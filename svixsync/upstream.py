@@ -36,6 +36,8 @@ SAFE_ENV = {
     "PAGER": "cat",
     "GIT_TERMINAL_PROMPT": "0",
 }
+# git's scp-like remote syntax, `git@github.com:owner/name.git`.
+SCP_LIKE = re.compile(r"[\w.-]+@(?P<host>[\w.-]+):(?P<path>[^/][\w./-]*)")
 # A single revision as a person types it: a name, a sha, `HEAD~2`, `v1.0^{commit}`, `@`. No ranges, no options.
 REVISION = re.compile(r"[A-Za-z0-9_@{}^~./+-]+")
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
@@ -147,6 +149,18 @@ class Upstream:
     def read_blob(self, sha: str) -> bytes:
         """The bytes of one blob, through GitPython's persistent `git cat-file --batch`."""
         return bytes(self._repo.odb.stream(bytes.fromhex(sha)).read())
+
+    def origin_url(self) -> str | None:
+        """The https address of the checkout's `origin` remote (`git@host:owner/name.git` written as
+        `https://host/owner/name`), or None where it has none."""
+        try:
+            url = self._repo.remotes.origin.url
+        except (AttributeError, IndexError, ValueError):
+            return None
+        found = SCP_LIKE.fullmatch(url)
+        if found:
+            url = f"https://{found['host']}/{found['path']}"
+        return url.removesuffix("/").removesuffix(".git")
 
     def summary(self, commit: str) -> str:
         """Date and subject of a commit, for a person reading history."""

@@ -22,29 +22,33 @@ def tool(name: str) -> str:
     return found
 
 
-def test_the_four_workflows_exist() -> None:
+def test_the_five_workflows_exist() -> None:
     assert [path.name for path in WORKFLOWS] == [
         "dataset-check.yml",
         "dataset-comment.yml",
+        "release.yml",
         "tests.yml",
         "upstream-update.yml",
     ]
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
-def test_workflow_matches_githubs_schema(workflow: Path) -> None:
+def assert_matches_schema(schema: str, path: Path) -> None:
+    """``path`` validates against one of GitHub's schemas that check-jsonschema ships (`vendor.github-…`)."""
     result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)],
-        capture_output=True,
-        text=True,
-        check=False,
+        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_workflow_matches_githubs_schema(workflow: Path) -> None:
+    assert_matches_schema("vendor.github-workflows", workflow)
+
+
 def test_zizmor_finds_nothing_at_medium_or_above() -> None:
+    paths = [*WORKFLOWS, ROOT / "action.yml"]
     result = subprocess.run(
-        [tool("zizmor"), "--offline", "--no-progress", "--min-severity", "medium", *map(str, WORKFLOWS)],
+        [tool("zizmor"), "--offline", "--no-progress", "--min-severity", "medium", *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
@@ -57,8 +61,18 @@ def test_zizmor_finds_nothing_at_medium_or_above() -> None:
 def test_actions_are_pinned_and_permissions_start_empty(workflow: Path) -> None:
     text = workflow.read_text()
     uses = re.findall(r"uses: (\S+)", text)
-    assert uses and all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action) for action in uses), uses
+    # Third-party actions by commit sha; `./` is this repository's own action.yml, at the commit under test.
+    assert uses and all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}|\./", action) for action in uses), uses
     assert "\npermissions: {}\n" in text
+
+
+def test_dataset_workflows_run_this_repositorys_action() -> None:
+    import yaml
+
+    for name, command in (("dataset-check.yml", "check"), ("upstream-update.yml", "update")):
+        jobs = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())["jobs"]
+        steps = [step for job in jobs.values() for step in job["steps"] if step.get("uses") == "./"]
+        assert [step["with"]["command"] for step in steps] == [command], name
 
 
 def test_tests_workflow_runs_ci_which_runs_the_readme_test_command() -> None:
@@ -85,8 +99,9 @@ def test_every_run_step_is_valid_bash(workflow: Path) -> None:
     import yaml  # a dependency of pre-commit, itself a test dependency
 
     document = yaml.safe_load(workflow.read_text())
-    scripts = [step["run"] for job in document["jobs"].values() for step in job["steps"] if "run" in step]
-    assert scripts
+    steps = [step for job in document["jobs"].values() for step in job["steps"]]
+    scripts = [step["run"] for step in steps if "run" in step]
+    assert scripts or any(step.get("uses") == "./" for step in steps)  # action.yml's steps: tests/action_test.py
     for script in scripts:
         result = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True, check=False)
         assert result.returncode == 0, (script, result.stderr)
@@ -124,3 +139,37 @@ def test_every_job_has_a_time_limit(workflow: Path) -> None:
 
     jobs = yaml.safe_load(workflow.read_text())["jobs"]
     assert all(0 < job.get("timeout-minutes", 0) <= 60 for job in jobs.values()), workflow.name
+
+
+def test_release_publishes_by_trusted_publishing_with_permissions_per_job() -> None:
+    import yaml
+
+    document = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())
+    assert document[True] == {"push": {"tags": ["v*"]}}  # YAML 1.1 reads the key `on` as true
+    jobs = document["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["publish"]["permissions"] == {"id-token": "write"} and jobs["publish"]["needs"] == "build"
+    assert jobs["publish"]["environment"]["name"] == "pypi"
+    upload = "\n".join(step.get("run", "") for step in jobs["publish"]["steps"])
+    assert "twine upload" in upload and "password" not in upload.lower() and "secrets" not in upload
+
+
+@pytest.mark.parametrize(("form", "passes"), [("v{}", True), ("v{}.1", False), ("{}", False)])
+def test_release_refuses_a_tag_that_is_not_the_version(form: str, passes: bool) -> None:
+    import tomllib
+
+    import yaml
+
+    tag = form.format(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"])
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text())["jobs"]
+    (script,) = [step["run"] for step in jobs["build"]["steps"] if "run" in step]
+    check = "\n".join(script.splitlines()[:2])  # the version check, before anything is installed or built
+    result = subprocess.run(
+        ["bash", "-e", "-c", check],
+        cwd=ROOT,
+        env={"PATH": f"{BIN}:/usr/bin:/bin", "TAG": tag},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode == 0) == passes, result

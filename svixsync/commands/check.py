@@ -13,11 +13,15 @@ from svixsync.evaluate import evaluate
 from svixsync.project import Project
 
 
-def run(project: Project, rev: str | None, output: str, dataset: str | None, diff: bool = False) -> int:
+def run(
+    project: Project, rev: str | None, output: str, dataset: str | None, diff: bool = False, strict: bool = False
+) -> int:
+    """Exit 0 in sync, 1 on findings: an example not fresh, or, with ``strict``, a selected block no example
+    covers."""
     if diff and output != "text":
         raise FatalError("--diff prints unified diffs for a person: use it with --format text")
     with project.reading():
-        project.refuse_if_interrupted()
+        project.refuse_unfinished()
         config = project.config()
         explain = output in ("markdown", "github")  # the comment and the step summary show flagged examples' old code
         reports = [evaluate(project, entry, rev, explain_flags=explain).report for entry in config.chosen(dataset)]
@@ -32,11 +36,11 @@ def run(project: Project, rev: str | None, output: str, dataset: str | None, dif
     elif output == "markdown":
         from svixsync import markdown
 
-        click.echo(markdown.comment(reports, config.upstream))
+        click.echo(markdown.comment(reports, config.upstream, strict=strict))
     elif output == "github":
         from svixsync import github
 
-        github.emit(reports, config.upstream)
+        github.emit(reports, config.upstream, project.root, strict=strict)
     else:
         lines: list[terminal.Line] = []
         for report in reports:
@@ -48,4 +52,5 @@ def run(project: Project, rev: str | None, output: str, dataset: str | None, dif
                 lines += view.diff_lines(view.code_field_diffs(report))
         terminal.echo(lines)
     sys.stdout.flush()
-    return 0 if all(report.in_sync for report in reports) else 1
+    uncovered = strict and any(report.uncovered for report in reports)
+    return 0 if all(report.in_sync for report in reports) and not uncovered else 1

@@ -30,10 +30,16 @@ def run(
     system_prompt: str | None,
     tracked: list[str],
     topic_file: str | None,
+    upstream_url: str | None = None,
 ) -> int:
     with project.writing():
-        config, entry = _configure(project, name, system_prompt, tracked, topic_file)
         upstream = project.upstream()
+        configured = state.read_config_if_any(project.state)
+        config, entry = _configure(configured, name, system_prompt, tracked, topic_file)
+        if upstream_url is not None:
+            config = _with_url(config, upstream_url)
+        elif configured is None and (origin := upstream.origin_url()) and state.URL.fullmatch(origin):
+            config = config.model_copy(update={"upstream": origin})
         previous = _previous_lock(project, entry)
         pin = upstream.resolve(rev or (previous.pinned if previous else "HEAD"))
         snapshots = Snapshots(upstream)
@@ -113,10 +119,10 @@ def _flags(
 
 
 def _configure(
-    project: Project, name: str | None, system_prompt: str | None, tracked: list[str], topic_file: str | None
+    configured: Config | None, name: str | None, system_prompt: str | None, tracked: list[str], topic_file: str | None
 ) -> tuple[Config, DatasetConfig]:
     """The configuration with the dataset's entry created or amended from the options given."""
-    config = state.read_config_if_any(project.state) or Config(upstream=UPSTREAM_URL, datasets=[])
+    config = configured or Config(upstream=UPSTREAM_URL, datasets=[])
     existing = next((e for e in config.datasets if e.file == name), None) if name else None
     if existing is None and name is None:
         existing = config.dataset(None) if config.datasets else None
@@ -141,6 +147,14 @@ def _configure(
     if existing is None:
         datasets.append(entry)
     return config.model_copy(update={"datasets": datasets}), entry
+
+
+def _with_url(config: Config, url: str) -> Config:
+    """The configuration with ``url`` as upstream's address, the one links in reports point at."""
+    try:
+        return Config.model_validate({**config.model_dump(), "upstream": url})
+    except ValidationError as error:
+        raise FatalError(f"bad upstream URL: {first_problem(error, 'upstream')}") from None
 
 
 def _earlier(previous: Lock | None, example: Example, current: set[str]) -> ExampleLock | None:

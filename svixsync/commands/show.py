@@ -18,7 +18,7 @@ from svixsync.sync import ExampleState, Report, split_code, unchanged_block
 
 def run(project: Project, line: int, diff: bool, output: str, name: str | None) -> int:
     with project.reading():
-        project.refuse_if_interrupted()
+        project.refuse_unfinished()
         entry = project.config().dataset(name)
         report = evaluate(project, entry, None, explain_flags=diff).report
         chosen_lines([line], entry, [state.example for state in report.examples])

@@ -237,7 +237,7 @@ def test_markdown_comment_shows_a_review_row_and_the_dependency_diff(cited: Proj
     cited.upstream.commit("a minute")
     comment = cited.run("check", "--format", "markdown").stdout
     assert "### svixsync: 1 example to review" in comment
-    assert "| 4 | **review** | `post_team_message` |" in comment
+    assert "| 4 | **review** | `post_team_message` ([L" in comment
     assert "-    let team = CachedTeam::cached_fetch(cache, db, id, Duration::from_secs(30)).await?;" in comment
     assert "+    let team = CachedTeam::cached_fetch(cache, db, id, Duration::from_secs(60)).await?;" in comment
     github = cited.run("check", "--format", "github").stdout

@@ -35,6 +35,7 @@ class Comment:
     fences: list[tuple[str, str]] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
 
 
 def inline_text(token: Token) -> str:
@@ -46,6 +47,7 @@ def parse(source: str) -> Comment:
     out = Comment()
     context: list[str] = []
     for token in tokens:
+        out.links += [str(child.attrs["href"]) for child in token.children or [] if child.type == "link_open"]
         if token.nesting == 1:
             context.append(token.type)
         elif token.nesting == -1:
@@ -78,17 +80,26 @@ def test_realistic_bump_lists_what_to_reauthor_and_why(project: Project) -> None
     project.upstream.edit(TRACKED, FORGET, FORGET + "\n\n" + EVICT_ALL)
     project.upstream.edit(TRACKED, *BODY)
     project.upstream.edit(TRACKED, *RELAYOUT)
-    project.upstream.commit("propagate cache errors; evict many")
+    pin = project.upstream.git("rev-parse", "HEAD")
+    target = project.upstream.commit("propagate cache errors; evict many")
     comment = parse(markdown(project))
     assert comment.html == LINE_1_DIFF_ONLY
     assert comment.headings == ["svixsync: 1 example to re-author"]
+    # Each block links to its lines at the pin, then at the target (evict_all was inserted above cached_fetch).
     assert comment.rows == [
         ["line", "status", "blocks", "why", "request"],
-        ["1", "stale", "CachedTeam::cached_fetch", "meaning changed (semantic)",
+        ["1", "stale", "CachedTeam::cached_fetch (L26-L35 → L35-L44)", "meaning changed (semantic)",
          "Why does the roster read the cache first?"],
-        ["2", "refreshed", "CachedTeam::forget", "layout only (cosmetic)", "When do we drop a team from the cache?"],
+        ["2", "refreshed", "CachedTeam::forget (L21-L24 → L21-L26)", "layout only (cosmetic)",
+         "When do we drop a team from the cache?"],
     ]  # fmt: skip
-    assert comment.bullets == ["struct CachedTeam (src/team.rs:6)", "fn CachedTeam::evict_all (src/team.rs:28)"]
+    assert f"{URL}/blob/{pin}/src/team.rs#L26-L35" in comment.links
+    assert f"{URL}/blob/{target}/src/team.rs#L35-L44" in comment.links
+    assert comment.bullets == [
+        "struct CachedTeam (src/team.rs L6-L12)",
+        "fn CachedTeam::evict_all (src/team.rs L28-L33)",
+    ]
+    assert f"{URL}/blob/{target}/src/team.rs#L28-L33" in comment.links
     assert len(comment.fences) == 1 and comment.fences[0][0] == "diff"
     after = before.replace(*BODY)
     assert comment.fences[0][1] == diff(before, after) + "\n"
@@ -103,14 +114,18 @@ def test_after_update_the_flag_says_which_update_and_shows_the_old_code(project:
     project.ok("update", code=1)
     source = markdown(project)
     comment = parse(source)
-    assert comment.rows[1] == [
-        "1",
-        "stale",
-        "CachedTeam::cached_fetch",
-        f"meaning changed (semantic) between {pin[:12]} and {target[:12]}",
-        "Why does the roster read the cache first?",
-    ]
+    assert (
+        comment.rows[1]
+        == [
+            "1",
+            "stale",
+            "CachedTeam::cached_fetch (L26-L35)",  # the block at the pin, which the update moved to the target
+            f"meaning changed (semantic) between {pin[:12]} and {target[:12]}",
+            "Why does the roster read the cache first?",
+        ]
+    )
     assert f"({URL}/commit/{target})" in source
+    assert f"{URL}/blob/{target}/src/team.rs#L26-L35" in comment.links
     assert comment.html[1] == "<details><summary>line 1: code change (the flagging update)</summary>"
     assert comment.fences == [("diff", diff(before, before.replace(*BODY)) + "\n")]
 
@@ -138,8 +153,8 @@ def test_hostile_code_and_prose_stay_text(project: Project) -> None:
     assert len(comment.rows) == 2 and all(len(row) == 5 for row in comment.rows)
     assert comment.rows[1][4] == " ".join(f"Why {HOSTILE}".split()[:12]) + "…"
     assert comment.bullets[-2:] == [
-        f'macro kv_def!(HostileKey) [cfg(feature = "{hostile_rust}")] (src/team.rs:52)',
-        f'macro kv_def!(HostileKey) [cfg(not(feature = "{hostile_rust}"))] (src/team.rs:54)',
+        f'macro kv_def!(HostileKey) [cfg(feature = "{hostile_rust}")] (src/team.rs L52-L53)',
+        f'macro kv_def!(HostileKey) [cfg(not(feature = "{hostile_rust}"))] (src/team.rs L54-L55)',
     ]
     [(info, body)] = comment.fences
     assert info == "diff" and f'+        let _s = r#"{hostile_rust}"#;' in body.splitlines()
@@ -168,7 +183,8 @@ def test_github_annotations_point_at_dataset_lines(project: Project, tmp_path: P
         'kv_def!(TeamKey, CachedTeam);\n#[cfg(feature = "a,b:c%0A::error::x")]\nkv_def!(OtherKey, String);\n'
         "#[cfg(not(unix))]\nkv_def!(OtherKey, String);",
     )
-    project.upstream.commit("propagate cache errors")
+    pin = project.upstream.git("rev-parse", "HEAD")
+    target = project.upstream.commit("propagate cache errors")
     summary = tmp_path / "summary.md"
     result = project.run(
         "check", "--format", "github", env={"SVIXSYNC_UPSTREAM": "", "GITHUB_STEP_SUMMARY": str(summary)}
@@ -178,10 +194,13 @@ def test_github_annotations_point_at_dataset_lines(project: Project, tmp_path: P
     assert lines[0] == (
         "::error file=team.jsonl,line=1,title=svixsync%3A example stale::CachedTeam::cached_fetch (semantic); "
         "its request and reasoning must be re-authored: `svixsync edit 1`"
+        f"%0ACachedTeam::cached_fetch: {URL}/blob/{pin}/src/team.rs#L26-L35 -> {URL}/blob/{target}/src/team.rs#L26-L35"
     )
+    # An uncovered block has no line in the dataset: a notice on the configuration that selects it, with its link.
     assert lines[2] == (
-        "::warning title=svixsync%3A uncovered block::"
-        'macro kv_def!(OtherKey) [cfg(feature = "a,b:c%250A::error::x")] (src/team.rs) is covered by no example'
+        "::notice file=state/config.json,title=svixsync%3A uncovered block::"
+        'macro kv_def!(OtherKey) [cfg(feature = "a,b:c%250A::error::x")] (src/team.rs L51-L52) is covered by no '
+        f"example: {URL}/blob/{target}/src/team.rs#L51-L52"
     )
     assert all(line.startswith("::") or line.startswith("team.jsonl: ") for line in lines)
     assert parse(summary.read_text()).rows[1][:2] == ["1", "stale"]
@@ -200,7 +219,7 @@ def test_removed_example_says_what_is_gone_and_has_no_diff(project: Project) -> 
     assert comment.rows[1] == [
         "2",
         "removed",
-        "CachedTeam::forget",
+        "CachedTeam::forget (L21-L24)",  # where it was: it is nowhere at the target
         "gone upstream (removed)",
         "When do we drop a team from the cache?",
     ]
