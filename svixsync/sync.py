@@ -162,7 +162,8 @@ def verify_code(example: Example, entry: ExampleLock) -> list[str]:
 def check_alignment(examples: list[Example], lock: Lock) -> None:
     if len(examples) != len(lock.examples):
         raise FatalError(
-            f"{lock.dataset} has {len(examples)} lines but the lock records {len(lock.examples)} examples; "
+            f"{lock.dataset} has {len(examples)} line{'s' if len(examples) != 1 else ''} but the lock records "
+            f"{len(lock.examples)} example{'s' if len(lock.examples) != 1 else ''}; "
             "run `svixsync init` to adopt the dataset again"
         )
 
@@ -268,7 +269,9 @@ def _example_state(
             flagged_at=target,
             prose_sha256=review.prose_sha256 if review else example.prose_sha256,
             since=review.since if review else pinned,
-            changes=[*(review.changes if review else []), *flags],
+            # A change already recorded (a block still gone, read again by `update --force` or a later commit
+            # touching its file) is not recorded twice.
+            changes=[*(earlier := review.changes if review else []), *(f for f in flags if f not in earlier)],
             words_sha256=review.words_sha256 if review else example.words_sha256,
         )
     if review is not None:

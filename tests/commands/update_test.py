@@ -210,3 +210,15 @@ def test_item_moved_to_another_tracked_file(tmp_path: object, upstream: GitRepo)
             "old_path": TRACKED,
         }
     ]
+
+
+def test_a_removed_block_read_again_is_flagged_once(project: Project) -> None:
+    project.upstream.edit(TRACKED, FORGET + "\n", "")
+    project.upstream.commit("forget is gone")
+    project.ok("update", code=1)
+    lock = project.root / "state" / "team.lock.json"
+    once = json.loads(lock.read_text())["examples"][1]["review"]["changes"]
+    assert [(c["name"], c["change"]) for c in once] == [("CachedTeam::forget", "removed")]
+    for _ in range(2):  # --force reads every file again: the block is still gone, not gone twice
+        project.ok("update", "--force", code=1)
+    assert json.loads(lock.read_text())["examples"][1]["review"]["changes"] == once
