@@ -35,9 +35,11 @@ class _Group(click.Group):
     ) -> Any:
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.ClickException as error:  # usage: click's own message
-            error.show()
-            sys.exit(error.exit_code)
+        except click.UsageError as error:  # click's own message, on one line, with where to read more
+            path = error.ctx.command_path.split(" ")[1:] if error.ctx is not None else []
+            _fail(f"{error.format_message()} (see `{' '.join(['svixsync', *path])} --help`)", 2)
+        except click.ClickException as error:  # a file click could not open for an option
+            _fail(error.format_message(), 2)
         except (click.Abort, KeyboardInterrupt):
             _fail("interrupted", 130)
         except FatalError as error:

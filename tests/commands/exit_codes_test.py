@@ -102,3 +102,18 @@ def test_a_closed_output_pipe_is_exit_2_with_one_line(project: Project) -> None:
 def test_an_embedded_nul_in_an_option_is_exit_2(project: Project) -> None:
     assert_refused(project, "blocks", "--file", "src/\u0000.rs", message="tracked path must be relative")
     assert_refused(project, "check", "--rev", "HEAD\u0000", message="not a single revision")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show"], "Missing argument 'LINE'. (see `svixsync show --help`)"),
+        (["check", "--format", "nope"], "'nope' is not one of 'text', 'json', 'markdown', 'github'."),
+        (["nosuch"], "No such command 'nosuch'. (see `svixsync --help`)"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(project: Project, args: list[str], message: str) -> None:
+    result = project.run(*args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("svixsync: error: ") and message in lines[0], lines
