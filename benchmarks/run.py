@@ -305,17 +305,18 @@ def main() -> None:
     rows.append((f"peak RSS at {options.files} files, {examples} examples", f"update {large[1]} MB", "", ""))
     rows.append(("", f"check {large[3]} MB", "", ""))
     with tempfile.TemporaryDirectory() as folder:
-        check_rss, update_rss, size = memory(Path(folder), options.lines)
+        # Each measure builds its own synthetic upstream: a folder each.
+        check_rss, update_rss, size = memory(Path(folder) / "memory", options.lines)
         rows.append((f"peak RSS at {options.lines:,} lines vs dataset + lock ({size} MB)", f"check {check_rss} MB",
                      f"{check_rss / size:.2f}x", "<= 3x"))  # fmt: skip
         rows.append(("", f"update {update_rss} MB", f"{update_rss / size:.2f}x", "<= 3x"))
-        ours, reference = blocks_scale(Path(folder), options.files, runs)
+        ours, reference = blocks_scale(Path(folder) / "blocks", options.files, runs)
         ratio(f"blocks --all over {options.files} files vs read+parse floor", ours, reference)
-        ours, reference = history_scale(Path(folder), 500, runs)
+        ours, reference = history_scale(Path(folder) / "history", 500, runs)
         ratio("history --all of a file with 500 commits vs read+parse floor", ours, reference)
-        plain = renames(Path(folder), 2000, False, runs)
+        plain = renames(Path(folder) / "renames", 2000, False, runs)
         rows.append(("history of a commit renaming 2,000 fns in one file", f"{plain:.2f} s", "", "seconds"))
-        edited = renames(Path(folder), 1000, True, runs)
+        edited = renames(Path(folder) / "edited", 1000, True, runs)
         rows.append(("the same, 1,000 fns renamed and each body edited", f"{edited:.2f} s", "", "seconds"))
     linear, backtracking = catastrophic_pattern()
     rows.append(("topic rule (a+)+b on 24 a's: RE2 vs Python re", f"{linear:.6f} s vs {backtracking:.2f} s", "", ""))

@@ -161,7 +161,9 @@ def parse(name: str, data: bytes, *, allow_empty: bool = False) -> list[Example]
     del data  # the caller's bytes are the caller's; this function keeps one copy of the text at a time
     start, end = envelope(text)
     if start >= end and not allow_empty:
-        raise FatalError(f"{name}: the dataset is empty")
+        raise FatalError(
+            f"{name}: the dataset is empty; add an example with `svixsync add` (see `svixsync add --help`)"
+        )
     examples: list[Example] = []
     # Duplicates are found by a digest of each line, not by a second copy of every line.
     seen: dict[bytes, int] = {}

@@ -40,6 +40,12 @@ def run(
             config = _with_url(config, upstream_url)
         elif configured is None and (origin := upstream.origin_url()) and state.URL.fullmatch(origin):
             config = config.model_copy(update={"upstream": origin})
+        elif configured is None:
+            click.echo(
+                f"svixsync: the checkout has no https origin: recording {config.upstream} as the upstream URL "
+                "(reports link to it, the action clones it); pass --upstream-url to record another",
+                err=True,
+            )
         previous = _previous_lock(project, entry)
         pin = upstream.resolve(rev or (previous.pinned if previous else "HEAD"))
         snapshots = Snapshots(upstream)

@@ -9,6 +9,7 @@ import pytest
 
 from tests.commands.update_test import BODY
 from tests.conftest import TRACKED, GitRepo, Project
+from tests.rust_source import TEAM_RS
 
 BOM = "\ufeff".encode()
 
@@ -54,3 +55,20 @@ def test_a_folder_without_state_says_what_to_do_and_stays_empty(
     (line,) = result.stderr.strip().splitlines()
     assert f"no state/ folder in {folder.root}" in line and "--root" in line and "svixsync init --dataset" in line
     assert list(folder.root.iterdir()) == []
+
+
+def test_init_says_which_upstream_url_it_records_when_the_checkout_has_no_https_origin(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "upstream")  # no remote at all
+    repo.write(TRACKED, TEAM_RS)
+    repo.commit("team cache")
+    project = Project(tmp_path / "dataset", repo)
+    topic = tmp_path / "topic.json"
+    topic.write_text('{"include": [{}]}')
+    result = project.ok(
+        "init", "--dataset", "team.jsonl", "--system-prompt", "x", "--tracked", TRACKED, "--topic-file", str(topic)
+    )
+    assert "no https origin: recording https://github.com/svix/svix-webhooks" in result.stderr
+    assert "--upstream-url" in result.stderr
+    # Straight after init the dataset is empty: check says what to do next.
+    checked = project.run("check")
+    assert checked.exit_code == 2 and "add an example with `svixsync add`" in checked.stderr
