@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import GitRepo, Project
+from tests.conftest import TRACKED, GitRepo, Project
 
 
 def assert_refused(project: Project, *args: str, message: str, upstream: bool = True) -> None:
@@ -67,7 +67,8 @@ def test_lines_added_by_hand_must_be_adopted(project: Project) -> None:
     project.ok("check")
 
 
-def test_two_datasets_share_one_upstream(project: Project) -> None:
+def add_members_dataset(project: Project) -> None:
+    """A second dataset, members.jsonl, over the same upstream file, with one example."""
     topic = project.root / "other-topic.json"
     topic.write_text(json.dumps({"include": [{"name": "active_members"}]}))
     project.ok(
@@ -87,6 +88,10 @@ def test_two_datasets_share_one_upstream(project: Project) -> None:
         think="Away members do not.",
         dataset="members.jsonl",
     )
+
+
+def test_two_datasets_share_one_upstream(project: Project) -> None:
+    add_members_dataset(project)
     result = project.run("check", "--format", "json")
     documents = json.loads(result.stdout)
     assert [len(d["examples"]) for d in documents] == [3, 1]
@@ -97,3 +102,42 @@ def test_two_datasets_share_one_upstream(project: Project) -> None:
     assert members["examples"][0]["status"] == "stale"
     team = json.loads(project.run("check", "--format", "json", "--dataset", "team.jsonl").stdout)
     assert team["summary"]["stale"] == 0
+
+
+def test_a_hand_edit_of_the_use_block_is_reported_too(project: Project) -> None:
+    data = project.root / "team.jsonl"
+    lines = data.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b"use std::time::Duration;", b"use std::time::Instant;")
+    data.write_bytes(b"\n".join(lines))
+    for command in ("check", "update"):
+        assert_refused(project, command, message="line 2: the code of use differs from what svixsync wrote")
+    project.ok("update", "--force")
+    assert b"use std::time::Instant;" not in data.read_bytes()
+    project.ok("check")
+
+
+SEVERAL = "several datasets are configured (team.jsonl, members.jsonl); choose one with --dataset"
+
+
+def test_with_two_datasets_a_command_on_lines_must_be_told_which(project: Project) -> None:
+    add_members_dataset(project)
+    files = ["--user-file", str(project.root / "user.txt"), "--think-file", str(project.root / "think.txt")]
+    for args in [
+        ["ack", "1", "--keep-prose"],
+        ["add", "CachedTeam::forget", *files],
+        ["cite", "1", f"{TRACKED}::CachedTeam::forget"],
+        ["edit", "1", *files],
+        ["remove", "1"],
+        ["show", "1"],
+        ["init"],
+    ]:
+        assert_refused(project, *args, message=SEVERAL)
+    in_a_terminal = {"SVIXSYNC_UPSTREAM": "", "SVIXSYNC_ASSUME_TERMINAL": "1"}
+    (line,) = project.run("review", env=in_a_terminal).stderr.splitlines()
+    assert line == f"svixsync: error: {SEVERAL}"
+    assert "active_members" in project.ok("show", "1", "--dataset", "members.jsonl").stdout
+
+
+def test_ack_of_a_line_the_dataset_does_not_have(project: Project) -> None:
+    for line in ("4", "0"):
+        assert_refused(project, "ack", line, "--keep-prose", message=f"no line {line} in team.jsonl (3 lines)")
