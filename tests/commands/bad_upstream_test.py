@@ -90,4 +90,12 @@ def test_a_syntax_error_inside_a_body_is_read_not_refused(project: Project) -> N
     document = project.check_json(code=1)
     examples = document["examples"]
     assert isinstance(examples, list) and examples[0]["status"] == "stale"
-    assert {"name": "CachedTeam::cached_fetch", "change": "semantic"}.items() <= examples[0]["blocks"][1].items()
+    assert examples[0]["blocks"][1] == {
+        "path": TRACKED,
+        "kind": "fn",
+        "name": "CachedTeam::cached_fetch",
+        "change": "semantic",
+        "old_name": None,
+        "old_path": None,
+    }
+    assert [example["status"] for example in examples] == ["stale", "fresh", "fresh"]
