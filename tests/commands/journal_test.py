@@ -156,3 +156,22 @@ def test_check_during_an_update_waits_and_reads_a_whole_pair(project: Project) -
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 1, err
     assert "line 1: stale" in out and files(project) == new
+
+
+@pytest.mark.parametrize("journal", [b'{"files": ["team.jsonl"', b'{"files": "team.jsonl"}', b"[]"])
+def test_an_unreadable_journal_stops_every_command_and_is_left_for_a_person(project: Project, journal: bytes) -> None:
+    (project.root / STATE / transaction.JOURNAL).write_bytes(journal)
+    stale(project)
+    message = f"state/{transaction.JOURNAL} is unreadable; remove it and check the dataset by hand"
+    for command in ("check", "update"):
+        assert_refused(project, command, message=message)
+
+
+def test_an_intent_cut_off_while_it_was_written_is_rolled_back(project: Project) -> None:
+    # The intent is synced before the first twin exists: cut off, it names nothing, and there is nothing to undo.
+    (project.root / STATE / transaction.INTENT).write_bytes(b'{"files": ["team.js')
+    stale(project)
+    result = project.ok("update", code=1)
+    assert result.stderr == "svixsync: rolled back an interrupted write\n"
+    assert not transaction.interrupted(project.root / STATE)
+    assert project.check_json(code=1)["examples"][0]["status"] == "stale"  # type: ignore[index]
