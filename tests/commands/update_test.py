@@ -236,20 +236,20 @@ def styled(document: dict[str, object]) -> str:
 def test_update_rewrites_only_the_code_of_a_line_written_in_another_style(project: Project) -> None:
     data = project.root / "team.jsonl"
     lines = data.read_bytes().decode().splitlines(keepends=True)
-    # Line 2 as another tool wrote it, with an escape json.dumps never writes (`\/`) in the reasoning, and CRLF.
-    document = json.loads(lines[1])
-    old_code = code(project, 2)
-    lines[1] = styled(document).replace("the TeamKey entry", "the TeamKey\\/key entry") + "\r\n"
+    # Line 3 as another tool wrote it, with an escape json.dumps never writes (`\/`) in the reasoning, and CRLF.
+    document = json.loads(lines[2])
+    old_code = code(project, 3)
+    lines[2] = styled(document).replace("The serde rename", "The serde\\/rename") + "\r\n"
     data.write_bytes("".join(lines).encode())
-    assert json.loads(lines[1])["messages"][2]["content"].count("TeamKey/key") == 1
+    assert "The serde/rename" in json.loads(lines[2])["messages"][2]["content"]
     project.ok("check")
-    project.upstream.edit(TRACKED, *RELAYOUT)
-    project.upstream.commit("relayout")
+    # A doc edit of a block with non-ASCII text: the rewritten code is escaped as the rest of the line is.
+    project.upstream.edit(TRACKED, "« café » crew included.", "« café » crew, every one of them.")
+    project.upstream.commit("doc")
     project.ok("update")
-    new_code = code(project, 2)
-    assert new_code == old_code.replace(*RELAYOUT)
+    new_code = code(project, 3)
+    assert new_code == old_code.replace("crew included.", "crew, every one of them.")
     old_literal, new_literal = (json.dumps(text, ensure_ascii=True)[1:-1] for text in (old_code, new_code))
-    assert lines[1].count(old_literal) == 1
+    assert lines[2].count(old_literal) == 1 and "\\u00ab caf\\u00e9 \\u00bb" in new_literal
     written = data.read_bytes().decode().splitlines(keepends=True)
-    assert written[1] == lines[1].replace(old_literal, new_literal)
-    assert written[0] == lines[0] and written[2] == lines[2]
+    assert written == [*lines[:2], lines[2].replace(old_literal, new_literal)]
