@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TRACKED, GitRepo, Project
 
 
@@ -141,3 +143,64 @@ def test_with_two_datasets_a_command_on_lines_must_be_told_which(project: Projec
 def test_ack_of_a_line_the_dataset_does_not_have(project: Project) -> None:
     for line in ("4", "0"):
         assert_refused(project, "ack", line, "--keep-prose", message=f"no line {line} in team.jsonl (3 lines)")
+
+
+def shape(*roles: str, **extra: object) -> bytes:
+    """A dataset line with these message roles (content "x"), and ``extra`` keys."""
+    document = {"type": "chatml", "messages": [{"role": role, "content": "x"} for role in roles], **extra}
+    return json.dumps(document).encode()
+
+
+SYSTEM_LINE = {"role": "system", "content": "You are a test maintainer."}
+
+
+@pytest.mark.parametrize(
+    ("line_2", "message"),
+    [
+        (b"", "team.jsonl:2: blank line"),
+        (b'{"type": "chatml",', "team.jsonl:2:19: invalid JSON: Expecting property name enclosed in double quotes"),
+        (b'{"type": "chatml", "messages": []}', "team.jsonl:2: messages must be system, user, assistant; found"),
+        (shape("system", "user", "assistant", "assistant"), "found system, user, assistant, assistant"),
+        (
+            json.dumps({"type": "chatml", "messages": [{"role": "system", "content": 1}]}).encode(),
+            "team.jsonl:2: messages.0.content: Input should be a valid string",
+        ),
+        (shape("system", "user", "assistant", extra=1), "team.jsonl:2: extra: Extra inputs are not permitted"),
+        (shape("user", "system", "assistant"), "team.jsonl:2: messages must be system, user, assistant; found user,"),
+        (shape("system", "user", "assistant"), "team.jsonl:2: assistant content must start with <think>"),
+        (b"FIRST", "team.jsonl:2: duplicate of line 1"),
+        (b'{"type": "chatml", "messages": [\xff]}', "team.jsonl:2: not valid UTF-8 (byte "),
+        (
+            json.dumps({"type": "chatml", "messages": [{**SYSTEM_LINE, "content": "Another prompt."}]}).encode(),
+            "team.jsonl:2: messages must be system, user, assistant; found system",
+        ),
+    ],
+    ids=[
+        "blank-line",
+        "invalid-json",
+        "no-messages",
+        "extra-message",
+        "non-string-content",
+        "extra-key",
+        "role-order",
+        "no-think",
+        "duplicate",
+        "not-utf-8",
+        "one-message",
+    ],
+)
+def test_a_wrong_line_is_named_with_its_file_line_and_field(project: Project, line_2: bytes, message: str) -> None:
+    data = project.root / "team.jsonl"
+    first, _, third = data.read_bytes().split(b"\n", 2)
+    data.write_bytes(b"\n".join([first, first if line_2 == b"FIRST" else line_2, third]))
+    for command in (["check"], ["update"], ["ack", "1", "--keep-prose"]):
+        assert_refused(project, *command, message=message)
+
+
+def test_an_empty_dataset_and_another_system_prompt_are_named(project: Project) -> None:
+    data = project.root / "team.jsonl"
+    original = data.read_bytes()
+    data.write_bytes(b"")
+    assert_refused(project, "check", message="team.jsonl: the dataset is empty")
+    data.write_bytes(original.replace(b"You are a test maintainer.", b"You are someone else.", 1))
+    assert_refused(project, "update", message="team.jsonl:1: the system prompt differs from state/config.json")
