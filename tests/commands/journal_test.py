@@ -175,3 +175,22 @@ def test_an_intent_cut_off_while_it_was_written_is_rolled_back(project: Project)
     assert result.stderr == "svixsync: rolled back an interrupted write\n"
     assert not transaction.interrupted(project.root / STATE)
     assert project.check_json(code=1)["examples"][0]["status"] == "stale"  # type: ignore[index]
+
+
+def test_an_ack_run_again_over_its_completed_write_says_so_and_the_next_write_completes_it(project: Project) -> None:
+    stale(project)
+    project.ok("update", code=1)
+    data = project.root / "team.jsonl"
+    data.write_bytes(data.read_bytes().replace(b"tries the cache", b"reads the cache"))
+    interrupt_after_the_journal(project, ["ack", "1"])
+    before = files(project)
+    assert_refused(
+        project,
+        "ack",
+        "1",
+        message="line 1 is not flagged; nothing to acknowledge (a write svixsync was stopped in is still pending: "
+        "the next writing command that succeeds completes it)",
+    )
+    assert files(project) == before
+    assert project.ok("update").stderr == "svixsync: completed an interrupted write\n"
+    assert project.check_json(code=0)["examples"][0]["status"] == "fresh"  # type: ignore[index]
