@@ -47,18 +47,24 @@ def test_tracked_path_escaping_the_repository(project: Project, path: str) -> No
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"fn ok() {}\n\0\0\0binary\n", "is a binary file, not Rust source"),
-        (b"// generated\n" + b"const X: u8 = 0;\n" * (MAX_SOURCE_BYTES // 17 + 1), "-byte limit"),
+        (b"fn ok() {}\n\0\0\0binary\n", f"{TRACKED} at {{head}} is a binary file, not Rust source"),
+        (
+            b"// generated\n" + b"const X: u8 = 0;\n" * (MAX_SOURCE_BYTES // 17 + 1),
+            f"{TRACKED} at {{head}} is 4,194,321 bytes, over the 4,194,304-byte limit",
+        ),
         # A stray brace between items: where one item ends and the next begins is anyone's guess.
-        (b"pub fn ok() {}\n}\npub fn other() {}\n", "Rust syntax error near line 2: its items cannot be told apart"),
+        (
+            b"pub fn ok() {}\n}\npub fn other() {}\n",
+            f"{TRACKED}: Rust syntax error near line 2: its items cannot be told apart",
+        ),
     ],
     ids=["binary", "huge", "syntax-error"],
 )
 def test_tracked_file_that_is_not_rust_source(project: Project, content: bytes, message: str) -> None:
     (project.upstream.path / TRACKED).write_bytes(content)
-    project.upstream.commit("not rust any more")
-    assert_refused(project, "update", message=message)
-    assert_refused(project, "check", message=message)
+    head = project.upstream.commit("not rust any more")
+    assert_refused(project, "update", message=message.format(head=head[:12]))
+    assert_refused(project, "check", message=message.format(head=head[:12]))
 
 
 @pytest.mark.parametrize("nonsense", ["", "[]", "{", '{"upstream": "http://example.com/x", "datasets": []}'])
