@@ -253,3 +253,19 @@ def test_update_rewrites_only_the_code_of_a_line_written_in_another_style(projec
     assert lines[2].count(old_literal) == 1 and "\\u00ab caf\\u00e9 \\u00bb" in new_literal
     written = data.read_bytes().decode().splitlines(keepends=True)
     assert written == [*lines[:2], lines[2].replace(old_literal, new_literal)]
+
+
+def test_update_dry_run_says_what_it_would_do_and_writes_nothing(project: Project) -> None:
+    pin = project.upstream.git("rev-parse", "HEAD")
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, *RELAYOUT)
+    project.upstream.commit("stale one, refresh one")
+    before = project.snapshot()
+    said = project.ok("update", "--dry-run", code=1).stdout.splitlines()
+    assert project.snapshot() == before
+    assert said[-3:] == [
+        "line 1: would rewrite its code and flag it (stale)",
+        "line 2: would rewrite its code",
+        "next: `svixsync review` walks the flagged examples (or `show LINE --diff`, `edit LINE`)",
+    ]
+    assert project.check_json(code=1)["pinned"] == pin
