@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.commands.errors_test import assert_refused
+from tests.commands.formats_test import parse
 from tests.commands.update_test import DOC, RELAYOUT, RENAME, prose
 from tests.conftest import TRACKED, Project
 from tests.rust_source import CONFIG, CONFIG_TOML, HANDLERS, HANDLERS_RS
@@ -242,3 +243,27 @@ def test_markdown_comment_shows_a_review_row_and_the_dependency_diff(cited: Proj
     assert "+    let team = CachedTeam::cached_fetch(cache, db, id, Duration::from_secs(60)).await?;" in comment
     github = cited.run("check", "--format", "github").stdout
     assert "::error file=team.jsonl,line=4,title=svixsync%3A example review::" in github
+
+
+def test_markdown_details_show_each_cited_change_and_a_removed_block_in_full(cited: Project) -> None:
+    handlers = cited.upstream.read(HANDLERS)
+    start = handlers.index("/// Posts a message")
+    cited.upstream.write(HANDLERS, handlers[:start] + handlers[handlers.index("pub async fn deliver") :])
+    cited.upstream.edit(CONFIG, 'cache_type = "memory"', 'cache_type = "redis"')
+    cited.upstream.commit("no more handler; redis")
+    comment = parse(cited.ok("check", "--format", "markdown", code=1).stdout)
+    assert comment.rows[1] == [
+        "4",
+        "review",
+        f"post_team_message, {CONFIG}",
+        f"cites {HANDLER}, removed upstream; cites {CONFIG}, changed (semantic)",
+        "Where does a `CachedMember` come from?",
+    ]
+    assert [html for html in comment.html if html.startswith("<details>")] == [
+        "<details><summary>line 4: cited post_team_message (removed)</summary>",
+        f"<details><summary>line 4: cited {CONFIG} (semantic)</summary>",
+    ]
+    removed, changed = (body.splitlines() for _, body in comment.fences)
+    gone = HANDLERS_RS[HANDLERS_RS.index("/// Posts") : HANDLERS_RS.index("\n\npub async fn deliver")]
+    assert removed == [f"-{line}" for line in gone.splitlines()] + ["+"]  # the block, then nothing
+    assert changed == [f" {CONFIG_TOML.splitlines()[0]}", '-cache_type = "memory"', '+cache_type = "redis"', " "]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from markdown_it.token import Token
 
 from svixsync.github import escape_data, escape_property
 from svixsync.markdown import LIMIT, diff
+from tests.commands.errors_test import add_members_dataset
 from tests.commands.update_test import BODY, RELAYOUT, code
-from tests.conftest import TRACKED, Project
+from tests.conftest import TRACKED, GitRepo, Project
 from tests.rust_source import EVICT_ALL, FORGET
 
 URL = "https://github.com/svix/svix-webhooks"
@@ -208,34 +210,160 @@ def test_removed_example_says_what_is_gone_and_has_no_diff(project: Project) -> 
     assert comment.html == ["<!-- svixsync-report -->"] and comment.fences == []
 
 
-def test_a_long_list_keeps_what_fits_and_counts_the_rest() -> None:
-    from svixsync.markdown import _Comment
-
-    body = _Comment(budget=100)
-    body.add("x" * 40)
-    body.lines(["head"], [f"- item {n}" for n in range(20)], [""])
-    kept = body.parts[1].split("\n")
-    assert kept[0] == "head" and kept[-1] == "" and 2 < len(kept) - 2 < 20
-    assert body.left_out == 20 - (len(kept) - 2) and body.used <= 100
-
-
-def test_a_pipe_in_a_block_name_stays_in_its_table_cell(project: Project) -> None:
-    # A cfg qualifier quotes upstream text into a block's name (contract §1): here a `|`, which GFM reads as the end
-    # of a table cell even inside a code span unless it is escaped.
+def test_a_pipe_in_a_block_name_or_a_path_stays_in_its_table_cell(tmp_path: Path) -> None:
+    # A cfg qualifier quotes upstream text into a block's name (contract §1), and a path may hold any character: here
+    # a `|`, which GFM reads as the end of a table cell even inside a code span unless it is escaped.
+    path = "src/key|s.rs"
     piped = (
         '#[cfg(feature = "a|b")]\nkv_def!(PipedKey, String);\n#[cfg(not(feature = "a|b"))]\nkv_def!(PipedKey, String);'
     )
-    project.upstream.edit(TRACKED, "kv_def!(TeamKey, CachedTeam);", f"kv_def!(TeamKey, CachedTeam);\n{piped}")
-    project.upstream.commit("keys by feature")
-    project.ok("update")
+    repo = GitRepo(tmp_path / "upstream")
+    repo.write(path, f"use std::fmt;\n\n{piped}\n\npub fn other() {{}}\n")
+    repo.commit("keys by feature")
+    project = Project(tmp_path / "dataset", repo)
+    project.init(tracked=(path,))
     name = 'kv_def!(PipedKey) [cfg(feature = "a|b")]'
     project.add(name, user="Which key holds strings?", think="The one behind the feature.")
-    project.upstream.edit(TRACKED, "kv_def!(PipedKey, String);\n#[cfg(not", "kv_def!(PipedKey, u64);\n#[cfg(not")
-    project.upstream.commit("a number now")
-    expected = ["4", "stale", name, "meaning changed (semantic)", "Which key holds strings?"]
-    assert parse(markdown(project)).rows[1] == expected
+    project.add("other", user="What else is there?", think=f"Nothing but `{name}`.")
+    repo.edit(path, "kv_def!(PipedKey, String);\n#[cfg(not", "kv_def!(PipedKey, u64);\n#[cfg(not")
+    repo.commit("a number now")
+    rows = parse(markdown(project)).rows[1:]
+    assert rows == [
+        ["1", "stale", name, "meaning changed (semantic)", "Which key holds strings?"],
+        ["2", "review", name, f"the reasoning mentions {name}, changed (semantic)", "What else is there?"],
+    ]
     project.ok("update", code=1)
-    row = parse(markdown(project)).rows[1]  # the flag's row, as the lock recorded it
-    assert row[:3] == expected[:3] and row[3].startswith("meaning changed (semantic) between ")
-    bullets = parse(markdown(project)).bullets
-    assert f'macro kv_def!(PipedKey) [cfg(not(feature = "a|b"))] ({TRACKED}:53)' in bullets  # no `\|` outside tables
+    comment = parse(markdown(project))  # the flags' rows, as the lock recorded them
+    assert [row[:3] for row in comment.rows[1:]] == [row[:3] for row in rows]
+    assert [row[3].split(" between ")[0] for row in comment.rows[1:]] == [row[3] for row in rows]
+    assert comment.bullets == [f'macro kv_def!(PipedKey) [cfg(not(feature = "a|b"))] ({path}:5)']  # no `\|`
+
+
+def summary_paragraph(source: str) -> str:
+    return next(line for line in source.splitlines() if line.startswith("**team.jsonl**"))
+
+
+def test_nothing_to_reauthor_and_the_revision_checked_against(project: Project) -> None:
+    pin = project.upstream.git("rev-parse", "HEAD")
+    project.upstream.edit(TRACKED, "/// Drops the cached team.", "/// Drops the cached team, if any.")
+    head = project.upstream.commit("doc")
+    source = markdown(project)
+    comment = parse(source)
+    assert comment.headings == ["svixsync: nothing to re-author"]
+    assert summary_paragraph(source) == (
+        "**team.jsonl**: 2 fresh, 1 refreshed, 0 stale, 0 removed, 0 review, 1 uncovered. "
+        f"Pinned at [`{pin[:12]}`]({URL}/commit/{pin}), checked against [`{head[:12]}`]({URL}/commit/{head})."
+    )
+    assert comment.rows[1:] == [
+        ["2", "refreshed", "CachedTeam::forget", "comments only (doc)", "When do we drop a team from the cache?"]
+    ]
+    project.ok("update")
+    assert summary_paragraph(markdown(project, 0)).endswith(f"Pinned at [`{head[:12]}`]({URL}/commit/{head}).")
+
+
+def test_moved_and_renamed_blocks_say_where_they_were_and_what_they_were_called(project: Project) -> None:
+    project.upstream.move(TRACKED, "src/cache/team.rs")
+    project.upstream.edit("src/cache/team.rs", *BODY)
+    project.upstream.edit("src/cache/team.rs", "pub async fn forget(", "pub async fn drop_team(")
+    project.upstream.commit("move, change one fn, rename another")
+    moved = f"moved, was in {TRACKED}"
+    rows = parse(markdown(project)).rows[1:]
+    assert rows == [
+        [
+            "1",
+            "stale",
+            "use, CachedTeam::cached_fetch, CachedTeam::load_from_db",
+            f"{moved}; meaning changed, was in {TRACKED}; {moved}",
+            "Why does the roster read the cache first?",
+        ],
+        [
+            "2",
+            "stale",
+            "use, CachedTeam::drop_team",
+            f"{moved}; renamed from CachedTeam::forget",
+            "When do we drop a team from the cache?",
+        ],
+        [
+            "3",
+            "refreshed",
+            "use, CachedMember, kv_def!(TeamKey), impl TeamKey",
+            f"{moved}; {moved}; {moved}; {moved}",
+            "What does the cached member look like? Two lines of request.",
+        ],
+    ]
+    project.ok("update", code=1)
+    flagged = [row[:4] for row in parse(markdown(project)).rows[1:]]  # what the flags recorded: the flagging changes
+    assert [row[:3] for row in flagged] == [
+        ["1", "stale", "CachedTeam::cached_fetch"],
+        ["2", "stale", "CachedTeam::drop_team"],
+    ]
+    assert flagged[0][3].startswith(f"meaning changed, was in {TRACKED} between ")
+    assert flagged[1][3].startswith("renamed from CachedTeam::forget between ")
+
+
+def test_a_flag_written_before_flags_recorded_their_changes_names_the_quoted_blocks(project: Project) -> None:
+    pin = project.upstream.git("rev-parse", "HEAD")
+    path = project.root / "state" / "team.lock.json"
+    document = json.loads(path.read_text())
+    document["examples"][0]["review"] = {"reason": "stale", "flagged_at": pin, "prose_sha256": "0" * 64}
+    path.write_text(json.dumps(document))
+    comment = parse(markdown(project))
+    assert comment.headings == ["svixsync: 1 example to re-author"]
+    assert comment.rows[1][:4] == [
+        "1",
+        "stale",
+        "CachedTeam::cached_fetch, CachedTeam::load_from_db",
+        f"flagged by the update to {pin[:12]}",
+    ]
+    assert f"flagged by the update to [`{pin[:12]}`]({URL}/commit/{pin})" in markdown(project)
+
+
+def test_two_examples_to_review_each_with_the_diff_of_what_it_mentions(project: Project) -> None:
+    for request in ("Who is active?", "Who is away?"):
+        project.add("CachedTeam::forget", user=request, think="`active_members` skips members who are away.")
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("archived members are not active")
+    comment = parse(markdown(project))
+    assert comment.headings == ["svixsync: 2 examples to review"]
+    assert [row[:2] for row in comment.rows[1:]] == [["4", "review"], ["5", "review"]]
+    assert comment.rows[1][3] == "the reasoning mentions active_members, changed (semantic)"
+    titles = [html for html in comment.html if html.startswith("<details>")]
+    assert titles == [
+        f"<details><summary>line {line}: mentioned CachedTeam::active_members (semantic)</summary>" for line in (4, 5)
+    ]
+
+
+def test_every_dataset_gets_its_summary_rows_and_diffs(project: Project) -> None:
+    add_members_dataset(project)
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("two datasets stale")
+    source = markdown(project)
+    comment = parse(source)
+    assert comment.headings == ["svixsync: 2 examples to re-author"]
+    assert [line.split(":")[0] for line in source.splitlines() if line.startswith("**") and ".jsonl**" in line] == [
+        "**team.jsonl**",
+        "**members.jsonl**",
+    ]
+    assert [row[:3] for row in comment.rows if row[0] != "line"] == [
+        ["1", "stale", "CachedTeam::cached_fetch"],
+        ["1", "stale", "CachedTeam::active_members"],
+    ]
+    assert [html for html in comment.html if html.startswith("<details>")] == [
+        "<details><summary>line 1: code change (upstream now)</summary>"
+    ] * 2
+    assert ["cache.set" in body for _, body in comment.fences] == [True, False]
+
+
+def test_every_section_left_out_is_counted(project: Project) -> None:
+    huge = "\n".join(f"        let _pad{i} = {i}; // {'x' * 60}" for i in range(1200))
+    project.upstream.edit(
+        TRACKED, "let key = TeamKey::new(id);", f"{huge.strip()}\n        let key = TeamKey::new(id);"
+    )
+    project.upstream.edit(TRACKED, "TeamKey(format!", f"{huge.strip()}\n        TeamKey(format!")
+    project.upstream.commit("two huge changes")
+    source = markdown(project)
+    assert len(source.encode("utf-16-le")) // 2 <= LIMIT
+    comment = parse(source)
+    assert [row[0] for row in comment.rows] == ["line", "1", "3"] and comment.fences == []
+    assert comment.paragraphs[-1].startswith("2 sections left out to stay under GitHub's comment limit")
