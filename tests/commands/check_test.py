@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+from tests.commands.depends_test import cited
+from tests.commands.errors_test import assert_refused
 from tests.conftest import TRACKED, Project
+
+__all__ = ["cited"]  # the fixture
 
 
 def statuses(document: dict[str, object]) -> dict[int, str]:
@@ -38,3 +44,19 @@ def test_offline_check_verifies_against_state_and_says_so(project: Project) -> N
     assert document["target"] is not None
     offline = project.run("check", "--format", "json", upstream=False)
     assert '"target": null' in offline.stdout
+
+
+def test_offline_check_says_what_a_check_at_the_pin_says(cited: Project) -> None:
+    online = cited.check_json(code=0)
+    offline = json.loads(cited.ok("check", "--format", "json", upstream=False).stdout)
+    assert offline == {**online, "target": None}  # every example, block, dependency and uncovered block
+    assert len(offline["examples"][3]["depends"]) == 5  # type: ignore[index]
+    pin = str(online["pinned"])
+    text = cited.ok("check", upstream=False).stdout.splitlines()
+    assert text[0] == f"team.jsonl: pinned {pin[:12]} -> no upstream checkout"
+
+
+def test_offline_check_refuses_a_hand_edited_code_field(project: Project) -> None:
+    data = project.root / "team.jsonl"
+    data.write_bytes(data.read_bytes().replace(b"TEAM_v1_", b"TEAM_v9_"))
+    assert_refused(project, "check", message="line 3: the code of impl TeamKey differs", upstream=False)

@@ -11,7 +11,7 @@ from tests.commands.errors_test import assert_refused
 from tests.commands.formats_test import parse
 from tests.commands.update_test import DOC, RELAYOUT, RENAME, prose
 from tests.conftest import TRACKED, Project
-from tests.rust_source import CONFIG, CONFIG_TOML, HANDLERS, HANDLERS_RS
+from tests.rust_source import CONFIG, CONFIG_TOML, FORGET, HANDLERS, HANDLERS_RS
 
 # Line 4 quotes CachedMember only; its reasoning names `forget` and `load_from_db` and a piece of the key format.
 MENTIONS = (
@@ -267,3 +267,44 @@ def test_markdown_details_show_each_cited_change_and_a_removed_block_in_full(cit
     gone = HANDLERS_RS[HANDLERS_RS.index("/// Posts") : HANDLERS_RS.index("\n\npub async fn deliver")]
     assert removed == [f"-{line}" for line in gone.splitlines()] + ["+"]  # the block, then nothing
     assert changed == [f" {CONFIG_TOML.splitlines()[0]}", '-cache_type = "memory"', '+cache_type = "redis"', " "]
+
+
+def test_a_removed_cited_file_stays_listed_through_init_and_a_renamed_mention_is_kept_at_the_pin(
+    cited: Project,
+) -> None:
+    cited.upstream.git("rm", "-q", CONFIG)
+    cited.upstream.edit(TRACKED, *RENAME)
+    cited.upstream.commit("no config file; forget renamed")
+    cited.ok("update", code=1)
+    cited.ok("ack", "2", "4", "--keep-prose")
+    # init works every dependency out again at the pin: the prose still says `forget`, which names nothing now, and
+    # the cited file is gone; both stay, the renamed fn fingerprinted at the pin, the file marked gone.
+    before = {d["name"]: d for d in lock(cited)["examples"][3]["depends"]}  # type: ignore[index]
+    cited.ok("init")
+    after = {d["name"]: d for d in lock(cited)["examples"][3]["depends"]}  # type: ignore[index]
+    assert after == before
+    assert (after["CachedTeam::drop_team"]["spans"], after["CachedTeam::drop_team"]["gone"]) == (["forget"], False)
+    assert (after[CONFIG]["gone"], after[CONFIG]["kind"]) == (True, "file")
+    assert depends(cited.check_json(code=0), 4)[2] == ("CachedTeam::drop_team", "mention", "fn", None)  # kept: last
+    cited.upstream.edit(TRACKED, FORGET.replace("fn forget(", "fn drop_team("), "")
+    cited.upstream.commit("drop_team is gone too")
+    cited.ok("update", code=1)
+    (cited.root / "think.txt").write_text(MENTIONS + " Still true.", encoding="utf-8")
+    cited.ok("edit", "4", "--think-file", str(cited.root / "think.txt"))  # prose worked out again, forget still named
+    assert [d["gone"] for d in lock(cited)["examples"][3]["depends"]] == [False, False, True, False, True]  # type: ignore[index]
+
+
+def test_a_citation_naming_two_blocks_or_none_after_the_colons_is_refused(cited: Project) -> None:
+    cited.upstream.write(
+        HANDLERS, HANDLERS_RS + "\npub struct Deliver {}\n#[allow(non_snake_case)]\npub fn Deliver() {}\n"
+    )
+    cited.upstream.commit("a struct and a fn of one name")
+    cited.ok("update")
+    assert_refused(
+        cited,
+        "cite",
+        "4",
+        f"{HANDLERS}::Deliver",
+        message=f"citation '{HANDLERS}::Deliver' is ambiguous (fn, struct); see `svixsync blocks --all`",
+    )
+    assert_refused(cited, "cite", "4", f"{HANDLERS}:: ", message=f"citation '{HANDLERS}:: ' names no block after `::`")

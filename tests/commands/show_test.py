@@ -141,3 +141,14 @@ def test_colour_in_a_terminal_and_never_with_no_color_or_in_a_pipe(project: Proj
 
 def test_bad_line(project: Project) -> None:
     assert_refused(project, "show", "0", message="no line 0 in team.jsonl (3 lines)")
+
+
+def test_show_diff_before_the_update_names_a_renamed_dependency_as_it_was(cited: Project) -> None:
+    pin = cited.upstream.git("rev-parse", "HEAD")
+    cited.upstream.edit(TRACKED, *RENAME)
+    target = cited.upstream.commit("rename forget")
+    changes = cited.ok("show", "4", "--diff", code=1).stdout.split("\ncode changes\n", 1)[1].splitlines()
+    assert changes[:2] == [
+        f"--- mentioned CachedTeam::forget at {pin[:12]}",
+        f"+++ mentioned CachedTeam::drop_team at {target[:12]}",
+    ]
