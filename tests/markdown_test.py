@@ -71,3 +71,7 @@ def test_the_budget_is_filled_exactly_and_what_is_left_out_is_counted() -> None:
     assert body.parts == ["abc", "h\ni1\ni2\ni3\nt"]
     assert (body.used, body.left_out) == (4 + 12 + 1, 3)
     assert body.fits("") and not body.fits("x")
+    roomier = _Comment(budget=19)
+    roomier.add("abc")
+    roomier.lines(["h"], ["i1", "i2", "i3", "i4"], ["t"])  # i4 would need 4 + 16 + 1 = 21
+    assert roomier.parts == ["abc", "h\ni1\ni2\ni3\nt"] and roomier.left_out == 1

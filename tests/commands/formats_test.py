@@ -14,7 +14,7 @@ from svixsync.markdown import LIMIT, diff
 from tests.commands.errors_test import add_members_dataset
 from tests.commands.update_test import BODY, RELAYOUT, code
 from tests.conftest import TRACKED, GitRepo, Project
-from tests.rust_source import EVICT_ALL, FORGET
+from tests.rust_source import EVICT_ALL, FORGET, TEAM_RS
 
 URL = "https://github.com/svix/svix-webhooks"
 HOSTILE = "x |` ``` </details> <!-- -->%0A ::error::a,b:c $x$ *y* _z_ [l](http://e) & <b>"
@@ -367,3 +367,36 @@ def test_every_section_left_out_is_counted(project: Project) -> None:
     comment = parse(source)
     assert [row[0] for row in comment.rows] == ["line", "1", "3"] and comment.fences == []
     assert comment.paragraphs[-1].startswith("2 sections left out to stay under GitHub's comment limit")
+
+
+def test_a_flag_of_several_changes_lists_each(project: Project) -> None:
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, "archived: false }", "archived: true }")
+    project.upstream.commit("two fns of line 1 change")
+    project.ok("update", code=1)
+    row = parse(markdown(project)).rows[1]
+    assert row[:3] == ["1", "stale", "CachedTeam::cached_fetch, CachedTeam::load_from_db"]
+    assert row[3].startswith("meaning changed (semantic); meaning changed (semantic) between ")
+
+
+def size(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_the_comment_fills_githubs_limit_but_the_room_kept_for_its_note(project: Project) -> None:
+    def comment_with(pad: int) -> str:
+        project.upstream.write(TRACKED, TEAM_RS.replace("TEAM_v1_{id}", "TEAM_v1_{id}" + "x" * pad))
+        project.upstream.commit(f"a key {pad} characters longer")
+        return markdown(project).removesuffix("\n")  # the newline `check` prints after the comment
+
+    # Each section takes its characters and a newline; the sections may take all but 300 characters of the limit.
+    # Line 3's diff grows by a character with each one added to its key: find the longest key whose diff still fits.
+    room = LIMIT - 300
+    longest = 1 + room - 1 - size(comment_with(1))
+    full = comment_with(longest)
+    assert size(full) == room - 1 and "left out" not in full
+    over = comment_with(longest + 1)
+    assert over.endswith(
+        "_1 section left out to stay under GitHub's comment limit; run `svixsync check` to see everything._"
+    )
+    assert size(over) < room
