@@ -264,3 +264,36 @@ def test_renames_in_bulk_each_find_their_own_partner() -> None:
     found = events(module("lookup", False), module("fetch", True))
     assert len(found) == 120
     assert all(change == "renamed" and old == f"lookup_{name.split('_')[1]}" for change, name, old in found)
+
+
+def test_a_rename_at_exactly_the_threshold_is_a_rename() -> None:
+    # Names masked, 17 characters against 20, three inserted: 1 - 3/20 is RENAME_SIMILARITY itself.
+    old, new = "fn a() { fo(1); }\n", "fn b() { fo(1);xyz }\n"
+    assert similarity(block(old, "a"), block(new, "b")) == RENAME_SIMILARITY
+    assert classes(old, new) == [("renamed", "b", "a")]
+    assert classes(old, "fn b() { fo(1);wxyz }\n") == [("added", "b", None), ("removed", "a", None)]
+
+
+def test_renames_pair_best_first_and_each_block_once() -> None:
+    # Every old fn is similar enough to every new one; the closest pairs win, whatever their order in the file.
+    old = "fn a() { let alpha = compute(1, 2, 3); }\nfn b() { let alpha = compute(1, 2, 4); }\n"
+    crossed = "fn c() { let alpha = compute(1, 2, 4); y; }\nfn d() { let alpha = compute(1, 2, 3); x; }\n"
+    assert classes(old, crossed) == [("renamed", "c", "b"), ("renamed", "d", "a")]
+    # Two vanished fns close to one new fn: the closer is renamed, the other removed.
+    one = "fn c() { let alpha = compute(1, 2, 3); x; }\n"
+    assert classes(old, one) == [("renamed", "c", "a"), ("removed", "b", None)]
+
+
+def test_blocks_far_apart_in_size_are_never_renames() -> None:
+    long_body = "".join(f"    step_{index}(x);\n" for index in range(40))
+    assert classes("fn a() { x }\n", f"fn b() {{\n{long_body}}}\n") == [("added", "b", None), ("removed", "a", None)]
+
+
+def test_renames_in_bulk_whose_old_text_has_words_the_new_one_lacks() -> None:
+    # More than ALL_CANDIDATES blocks: each vanished one is scored against those sharing its rarer identifiers; the
+    # identifier it lost (`old_tmp`) is in no new block at all.
+    def module(prefix: str, local: str) -> str:
+        return "".join(f"fn {prefix}{index}() {{ let {local} = key_{index}(1); }}\n" for index in range(50))
+
+    found = classes(module("old", "old_tmp"), module("new", "new_tmp"))
+    assert found == [("renamed", f"new{index}", f"old{index}") for index in range(50)]

@@ -60,3 +60,17 @@ def test_offline_check_refuses_a_hand_edited_code_field(project: Project) -> Non
     data = project.root / "team.jsonl"
     data.write_bytes(data.read_bytes().replace(b"TEAM_v1_", b"TEAM_v9_"))
     assert_refused(project, "check", message="line 3: the code of impl TeamKey differs", upstream=False)
+
+
+def test_a_pin_moved_by_hand_does_not_hide_a_change_the_dataset_does_not_hold(project: Project) -> None:
+    project.upstream.edit(TRACKED, "let _ = cache.set(&key, &team, ttl).await;", "cache.set(&key, &team, ttl).await?;")
+    head = project.upstream.commit("cache errors fail the read")
+    path = project.root / "state" / "team.lock.json"
+    document = json.loads(path.read_text())
+    document["pinned"] = head  # the lock says HEAD, but its fingerprints are those of the block before
+    path.write_text(json.dumps(document))
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("a change elsewhere in the file: it is read again")
+    found = project.check_json(code=1)
+    assert [example["status"] for example in found["examples"]] == ["stale", "fresh", "fresh"]  # type: ignore[index]
+    assert found["examples"][0]["blocks"][1]["change"] == "semantic"  # type: ignore[index]
