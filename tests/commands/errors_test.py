@@ -159,6 +159,7 @@ SYSTEM_LINE = {"role": "system", "content": "You are a test maintainer."}
     [
         (b"", "team.jsonl:2: blank line"),
         (b'{"type": "chatml",', "team.jsonl:2:19: invalid JSON: Expecting property name enclosed in double quotes"),
+        (b"[]", "team.jsonl:2: line: Input should be a valid dictionary"),
         (b'{"type": "chatml", "messages": []}', "team.jsonl:2: messages must be system, user, assistant; found"),
         (shape("system", "user", "assistant", "assistant"), "found system, user, assistant, assistant"),
         (
@@ -178,6 +179,7 @@ SYSTEM_LINE = {"role": "system", "content": "You are a test maintainer."}
     ids=[
         "blank-line",
         "invalid-json",
+        "not-an-object",
         "no-messages",
         "extra-message",
         "non-string-content",
