@@ -308,3 +308,41 @@ def test_a_citation_naming_two_blocks_or_none_after_the_colons_is_refused(cited:
         message=f"citation '{HANDLERS}::Deliver' is ambiguous (fn, struct); see `svixsync blocks --all`",
     )
     assert_refused(cited, "cite", "4", f"{HANDLERS}:: ", message=f"citation '{HANDLERS}:: ' names no block after `::`")
+
+
+def test_cited_files_moved_or_deleted_are_followed_and_reported(cited: Project) -> None:
+    cited.upstream.move(CONFIG, "config/default.toml")
+    cited.upstream.move(HANDLERS, "src/web/handlers.rs")
+    cited.upstream.commit("move the config and the handlers")
+    document = cited.check_json(code=0)  # a move needs nothing
+    found = [(d["name"], d["change"], d["path"], d["old_path"]) for d in example(document, 4)["depends"]][3:]  # type: ignore[index]
+    assert found == [
+        ("post_team_message", "moved", "src/web/handlers.rs", HANDLERS),
+        ("config/default.toml", "moved", "config/default.toml", CONFIG),
+    ]
+    cited.ok("update")
+    assert lock(cited)["examples"][3]["citations"] == [  # type: ignore[index]
+        "src/web/handlers.rs::post_team_message",
+        "config/default.toml",
+    ]
+    cited.upstream.git("rm", "-q", "config/default.toml")
+    cited.upstream.commit("no config file")
+    assert depends(cited.check_json(code=1), 4)[4] == ("config/default.toml", "citation", "file", "removed")
+    details = parse(cited.ok("check", "--format", "markdown", code=1).stdout).fences
+    assert details == [("diff", "".join(f"-{line}\n" for line in CONFIG_TOML.splitlines()) + " \n")]
+    cited.ok("update", code=1)
+    cited.ok("ack", "4", "--keep-prose")
+    cited.ok("update", "--force")  # every file read again: the cited file is still gone, and still listed
+    assert depends(cited.check_json(code=0), 4)[4] == ("config/default.toml", "citation", "file", None)
+    assert lock(cited)["examples"][3]["depends"][4]["gone"] is True  # type: ignore[index]
+
+
+def test_a_cited_file_that_is_not_utf_8_is_compared_and_shown_either_side(cited: Project) -> None:
+    (cited.upstream.path / CONFIG).write_bytes(b'cache_type = "caf\xe9"\n')  # Latin-1
+    cited.upstream.commit("Latin-1")
+    cited.ok("update", code=1)
+    cited.ok("ack", "4", "--keep-prose")
+    (cited.upstream.path / CONFIG).write_bytes(b'cache_type = "th\xe9"\n')
+    cited.upstream.commit("Latin-1 again")
+    comment = parse(cited.ok("check", "--format", "markdown", code=1).stdout)
+    assert comment.fences == [("diff", '-cache_type = "caf\ufffd"\n+cache_type = "th\ufffd"\n \n')]

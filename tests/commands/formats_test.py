@@ -400,3 +400,16 @@ def test_the_comment_fills_githubs_limit_but_the_room_kept_for_its_note(project:
         "_1 section left out to stay under GitHub's comment limit; run `svixsync check` to see everything._"
     )
     assert size(over) < room
+
+
+def test_a_stale_example_also_shows_the_diff_of_a_dependency_that_changed(project: Project) -> None:
+    project.add("CachedTeam::cached_fetch", user="Who is fetched?", think="Then `active_members` filters them.")
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("both change")
+    comment = parse(markdown(project))
+    assert [html for html in comment.html if html.startswith("<details>")] == [
+        "<details><summary>line 1: code change (upstream now)</summary>",
+        "<details><summary>line 4: code change (upstream now)</summary>",
+        "<details><summary>line 4: mentioned CachedTeam::active_members (semantic)</summary>",
+    ]
