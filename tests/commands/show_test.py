@@ -152,3 +152,11 @@ def test_show_diff_before_the_update_names_a_renamed_dependency_as_it_was(cited:
         f"--- mentioned CachedTeam::forget at {pin[:12]}",
         f"+++ mentioned CachedTeam::drop_team at {target[:12]}",
     ]
+
+
+def test_show_without_a_checkout_resolves_mentions_among_the_quoted_blocks(project: Project) -> None:
+    # `TEAM_v1_` lies in impl TeamKey and in its fn, which nest: it names the fn, quoted, so it is no loose mention.
+    project.add("impl TeamKey", "TeamKey::new", user="How is a key built?", think="From `TEAM_v1_` and `nowhere`.")
+    online = section(project.ok("show", "4").stdout, "depends on")
+    offline = section(project.ok("show", "4", upstream=False).stdout, "depends on")
+    assert online == offline == ["  nothing it does not quote", "  mentions that name no block: `nowhere`"]
