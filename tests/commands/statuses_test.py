@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from tests.commands.depends_test import cited, lock
-from tests.commands.update_test import BODY, RENAME
+from tests.commands.update_test import BODY, RELAYOUT, RENAME
 from tests.conftest import TRACKED, Project
-from tests.rust_source import FORGET
+from tests.rust_source import CONFIG, FORGET, HANDLERS
 
 __all__ = ["cited"]  # the fixture
 
@@ -29,13 +29,16 @@ def test_removed_outranks_stale_and_review_in_one_example(cited: Project) -> Non
     source = cited.upstream.read(TRACKED)
     start = source.index("/// One member of a team")
     cited.upstream.write(TRACKED, source[:start] + source[source.index("kv_def!(TeamKey") :])
-    cited.upstream.commit("no more CachedMember")
+    cited.upstream.edit(HANDLERS, "fn post_team_message(", "fn post_roster_message(")
+    cited.upstream.commit("no more CachedMember; the handler renamed")
     assert statuses(cited) == ["fresh", "stale", "removed", "removed"]
     cited.ok("update", code=1)
     assert statuses(cited) == ["fresh", "stale", "removed", "removed"]
-    # The removed example's lock entry still follows what its prose depends on: forget is drop_team now.
-    names = [dependency["name"] for dependency in lock(cited)["examples"][3]["depends"]]  # type: ignore[index]
-    assert names[0] == "CachedTeam::drop_team"
+    # The removed example's lock entry still follows what its prose depends on: forget is drop_team now, and the
+    # handler it cites is post_roster_message.
+    entry = lock(cited)["examples"][3]
+    assert entry["depends"][0]["name"] == "CachedTeam::drop_team"  # type: ignore[index]
+    assert entry["citations"] == [f"{HANDLERS}::post_roster_message", CONFIG]  # type: ignore[index]
 
 
 def test_a_flag_keeps_its_reason_origin_and_prose_through_later_updates(project: Project) -> None:
@@ -77,3 +80,51 @@ def test_a_second_change_adds_to_a_flag_and_the_prose_edited_meanwhile_still_cou
     assert review["since"] == pin
     assert [change["name"] for change in review["changes"]] == ["CachedTeam::cached_fetch", "CachedTeam::load_from_db"]
     assert project.ok("ack", "1").stdout == "acknowledged line 1\n"  # reworded since the first flag: enough
+
+
+def test_after_an_update_the_lock_is_what_init_at_the_new_pin_writes(cited: Project) -> None:
+    def init_finds_nothing_left_behind() -> None:
+        updated = cited.snapshot()
+        cited.ok("init")
+        assert cited.snapshot() == updated
+
+    cited.add("CachedMember", user="Who is in it?", think="Everyone `active_members` keeps.")
+    data = cited.root / "team.jsonl"
+    lines = data.read_bytes().splitlines(keepends=True)
+    data.write_bytes(b"".join([lines[1], lines[0], *lines[2:]]))  # two lines swapped by hand, then adopted
+    cited.ok("init")
+    # Upstream: an inner attribute on top (every block a line further down), a quoted fn and a mentioned fn
+    # reformatted, the cited handler renamed.
+    cited.upstream.write(TRACKED, "#![allow(dead_code)]\n\n" + cited.upstream.read(TRACKED))
+    cited.upstream.edit(TRACKED, *RELAYOUT)
+    cited.upstream.edit(TRACKED, ".filter(|m| !m.away)", ".filter(|m| {\n            !m.away\n        })")
+    cited.upstream.edit(HANDLERS, "fn post_team_message(", "fn post_roster_message(")
+    cited.upstream.commit("an attribute on top, two relayouts, a renamed handler")
+    cited.ok("update", code=1)
+    assert lock(cited)["examples"][3]["citations"] == [f"{HANDLERS}::post_roster_message", CONFIG]  # type: ignore[index]
+    cited.ok("ack", "4", "--keep-prose")
+    init_finds_nothing_left_behind()
+    # Then a prose reworded by hand, and a mentioned fn respaced within its lines: no block moves.
+    data.write_bytes(data.read_bytes().replace(b"tries the cache", b"tries the shared cache"))
+    cited.upstream.edit(TRACKED, "!m.away\n", "! m.away\n")
+    cited.upstream.commit("a space")
+    cited.ok("update")
+    init_finds_nothing_left_behind()
+
+
+def test_an_earlier_flag_is_reported_until_a_person_acts(project: Project) -> None:
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, FORGET + "\n", "")
+    project.upstream.commit("cached_fetch changes, forget is gone")
+    project.ok("update", code=1)
+    project.upstream.edit(
+        TRACKED,
+        "let team = Self::load_from_db(db, id).await?;",
+        "let team =\n            Self::load_from_db(db, id).await?;",
+    )
+    project.upstream.commit("relayout")
+    document = project.check_json(code=1)
+    flags = [example["flag"] for example in document["examples"]]  # type: ignore[attr-defined, index]
+    assert [flag and flag["reason"] for flag in flags] == ["stale", "removed", None]  # type: ignore[index]
+    assert [e["status"] for e in document["examples"]] == ["stale", "removed", "fresh"]  # type: ignore[attr-defined, index]
+    assert "CachedTeam::cached_fetch (semantic) (flagged by the update from" in project.run("check").stdout

@@ -53,6 +53,8 @@ IMPORTS = (
     "use crate::core::cache::{kv_def, Cache, CacheKey};\nuse serde::{Serialize, Deserialize};",
 )
 TEST_ONLY = ("assert!(true);", "assert_eq!(1, 1);")
+# The use block changes meaning: context, it refreshes the code and never makes an example stale (contract §3).
+NEW_IMPORT = ("use std::time::Duration;", "use std::time::Duration;\nuse std::fmt;")
 UNICODE_STRING = ('format!("TEAM_v1_{id}")', 'format!("ÉQUIPE_v1_{id}")')
 
 
@@ -67,6 +69,9 @@ UNICODE_STRING = ('format!("TEAM_v1_{id}")', 'format!("ÉQUIPE_v1_{id}")')
         ),
         pytest.param(
             IMPORTS, [(line, "refreshed", "use", "cosmetic", None, None) for line in (1, 2, 3)], id="import-reorder"
+        ),
+        pytest.param(
+            NEW_IMPORT, [(line, "refreshed", "use", "semantic", None, None) for line in (1, 2, 3)], id="new-import"
         ),
         pytest.param(TEST_ONLY, [], id="cfg-test-edit"),
         pytest.param(UNICODE_STRING, [(3, "stale", "impl TeamKey", "semantic", None, None)], id="non-ascii-string"),
