@@ -105,3 +105,26 @@ def test_a_syntax_error_inside_a_body_is_read_not_refused(project: Project) -> N
         "old_path": None,
     }
     assert [example["status"] for example in examples] == ["stale", "fresh", "fresh"]
+
+
+def test_readers_share_the_lock_and_a_writer_waits_for_them(project: Project) -> None:
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("second")
+    held = os.open(project.root, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_SH)  # a reader, say a `check` in another terminal
+        project.ok("check")  # another reader reads alongside
+        before = project.snapshot()
+        assert_refused(project, "update", message="another svixsync is writing this dataset")
+        assert project.snapshot() == before
+    finally:
+        os.close(held)
+
+
+def test_a_root_that_does_not_exist_is_named(project: Project, tmp_path: Path) -> None:
+    root = tmp_path / "nowhere"
+    result = project.run("--root", str(root), "check")  # the last --root counts
+    assert result.exit_code == 2
+    assert (
+        result.stderr == f"svixsync: error: no folder {root}: pass --root the folder holding state/ and the dataset\n"
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -274,3 +276,13 @@ def test_update_dry_run_says_what_it_would_do_and_writes_nothing(project: Projec
         "next: `svixsync review` walks the flagged examples (or `show LINE --diff`, `edit LINE`)",
     ]
     assert project.check_json(code=1)["pinned"] == pin
+
+
+def test_written_files_are_read_write_for_their_owner_and_readable_by_others(project: Project) -> None:
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.commit("stale")
+    project.ok("update", code=1)
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("team.jsonl", "state/team.lock.json"):
+        assert stat.S_IMODE((project.root / name).stat().st_mode) == 0o644 & ~umask, name
