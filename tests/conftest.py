@@ -35,7 +35,7 @@ HOME_FOLDERS = {
     "XDG_STATE_HOME": ".local/state",
     "PRE_COMMIT_HOME": ".cache/pre-commit",
 }
-_session: dict[str, str | None] = {}
+SESSION_HOME = pytest.StashKey[tuple[pytest.MonkeyPatch, Path]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,26 +43,19 @@ def pytest_configure(config: pytest.Config) -> None:
     test or fixture writes into the home of whoever runs the suite (svixsync's block cache, pre-commit's, git's
     config) or into the repository (Hypothesis keeps caches in a storage folder, and fills them while collecting)."""
     home = Path(tempfile.mkdtemp(prefix="svixsync-tests-home-"))
-    _session.update({name: os.environ.get(name) for name in [*HOME_FOLDERS, "SVIXSYNC_CACHE_DIR"]})
-    _session["folder"] = str(home)
+    patch = pytest.MonkeyPatch()
     for name, folder in HOME_FOLDERS.items():
-        os.environ[name] = str(home / folder)
-    os.environ.pop("SVIXSYNC_CACHE_DIR", None)  # the default: under XDG_CACHE_HOME
+        patch.setenv(name, str(home / folder))
+    patch.delenv("SVIXSYNC_CACHE_DIR", raising=False)  # the default: under XDG_CACHE_HOME
     set_hypothesis_home_dir(home / ".hypothesis")
+    config.stash[SESSION_HOME] = (patch, home)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    folder = _session.pop("folder", None)
-    if folder is None:
-        return
+    patch, home = config.stash[SESSION_HOME]
+    patch.undo()
     set_hypothesis_home_dir(None)
-    for name, value in _session.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    _session.clear()
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 class GitRepo:
