@@ -284,9 +284,43 @@ def test_renames_pair_best_first_and_each_block_once() -> None:
     assert classes(old, one) == [("renamed", "c", "a"), ("removed", "b", None)]
 
 
-def test_blocks_far_apart_in_size_are_never_renames() -> None:
+def test_blocks_far_apart_in_size_or_in_characters_are_never_renames() -> None:
     long_body = "".join(f"    step_{index}(x);\n" for index in range(40))
     assert classes("fn a() { x }\n", f"fn b() {{\n{long_body}}}\n") == [("added", "b", None), ("removed", "a", None)]
+    same_size = classes("fn a() { aaaaaaaaaaaaaaaaaaaa }\n", "fn b() { zzzzzzzzzzzzzzzzzzzz }\n")
+    assert same_size == [("added", "b", None), ("removed", "a", None)]
+
+
+def test_a_vanished_block_is_renamed_to_one_new_block_at_most() -> None:
+    old = "fn a() { let alpha = compute(1, 2, 3); }\n"
+    two = "fn c() { let alpha = compute(1, 2, 3); x; }\nfn d() { let alpha = compute(1, 2, 4); y; }\n"
+    assert classes(old, two) == [("renamed", "c", "a"), ("added", "d", None)]
+
+
+def shortlisted(news: int, shared_by: int) -> list[tuple[str, str, str | None]]:
+    """``news`` new fns, ``old0`` renamed to ``new0`` with one letter changed: both name `tag_one`, which
+    ``shared_by`` of the new fns name in all (the others less like old0); every other identifier is in every fn, or
+    in one alone."""
+
+    def body(prefix: str, index: int, tagged: int) -> str:
+        if index >= tagged:
+            return f"let v = own_{prefix}_{index}(1);"
+        return {("old", 0): "let v = tag_one(1);", ("new", 0): "let w = tag_one(1);"}.get(
+            (prefix, index), "let u = tag_one(22);"
+        )
+
+    def module(prefix: str, tagged: int) -> str:
+        return "".join(f"fn {prefix}{index}() {{ {body(prefix, index, tagged)} }}\n" for index in range(news))
+
+    return classes(module("old", 1), module("new", shared_by))
+
+
+def test_past_forty_candidates_a_rename_is_found_by_a_rare_shared_identifier() -> None:
+    # Up to ALL_CANDIDATES new blocks, every pair is scored; past it, a shared identifier counts while it is in at
+    # most a tenth of the new blocks (two at least).
+    assert ("renamed", "new0", "old0") in shortlisted(40, 40)
+    assert ("renamed", "new0", "old0") in shortlisted(50, 5)
+    assert ("renamed", "new0", "old0") not in shortlisted(50, 6)
 
 
 def test_renames_in_bulk_whose_old_text_has_words_the_new_one_lacks() -> None:

@@ -74,3 +74,8 @@ def test_a_pin_moved_by_hand_does_not_hide_a_change_the_dataset_does_not_hold(pr
     found = project.check_json(code=1)
     assert [example["status"] for example in found["examples"]] == ["stale", "fresh", "fresh"]  # type: ignore[index]
     assert found["examples"][0]["blocks"][1]["change"] == "semantic"  # type: ignore[index]
+    # The same where the file moved since: the comparison says `moved`, the recorded fingerprint says more.
+    project.upstream.move(TRACKED, "src/cache/team.rs")
+    project.upstream.commit("move the module")
+    block = project.check_json(code=1)["examples"][0]["blocks"][1]  # type: ignore[index]
+    assert (block["change"], block["old_path"]) == ("semantic", TRACKED)
