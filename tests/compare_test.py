@@ -331,3 +331,59 @@ def test_renames_in_bulk_whose_old_text_has_words_the_new_one_lacks() -> None:
 
     found = classes(module("old", "old_tmp"), module("new", "new_tmp"))
     assert found == [("renamed", f"new{index}", f"old{index}") for index in range(50)]
+
+
+def test_blocks_of_one_text_pair_with_their_namesakes_first() -> None:
+    # Two `impl A` hold the same fn, so their members are told apart by position alone; a new `impl B` with that
+    # very fn comes first in the file. Unchanged, the members of A keep their names; B's is new.
+    method = "    fn x(&self) -> u8 { 1 }\n"
+    old = f"struct A;\nimpl A {{\n{method}}}\nimpl A {{\n{method}}}\n"
+    new = f"struct A;\nstruct B;\nimpl B {{\n{method}}}\n" + old.removeprefix("struct A;\n")
+    assert classes(old, "struct A;\n" + new.removeprefix("struct A;\n")) == [
+        ("added", "B", None),
+        ("added", "impl B", None),
+        ("added", "B::x", None),
+    ]
+
+
+def test_several_removed_blocks_come_last_in_file_order() -> None:
+    assert classes("fn a() {}\nfn b() {}\nfn c() {}\n", "fn b() {}\nfn d() { e() }\n") == [
+        ("added", "d", None),
+        ("removed", "a", None),
+        ("removed", "c", None),
+    ]
+    # The first of three namesakes told apart by position is gone: the others move up a place, and the one removed
+    # bears a name a new block has too.
+    assert classes("fn g() {}\nm!(A, 1);\nm!(A, 2);\nm!(A, 3);\n", "m!(A, 2);\nm!(A, 3);\n") == [
+        ("moved", "m!(A) [1]", "m!(A) [2]"),
+        ("moved", "m!(A) [2]", "m!(A) [3]"),
+        ("removed", "g", None),
+        ("removed", "m!(A) [1]", None),
+    ]
+
+
+def test_namesakes_told_apart_by_cfg_keep_their_identity_when_their_bodies_swap() -> None:
+    doubled = "let total = values.iter().map(|v| v * 2).sum::<u64>(); total + 1"
+    counted = "let count = values.len() as u64; count * 3"
+
+    def module(unix: str, windows: str) -> str:
+        return "".join(
+            f"#[cfg({cfg})]\nfn f(values: &[u64]) -> u64 {{\n    {body}\n}}\n"
+            for cfg, body in (("unix", unix), ("windows", windows))
+        )
+
+    assert classes(module(doubled, counted), module(counted, doubled)) == [
+        ("semantic", "f [cfg(unix)]", None),
+        ("semantic", "f [cfg(windows)]", None),
+    ]
+
+
+def test_members_carried_along_are_paired_by_their_text_before_their_likeness() -> None:
+    # With their names masked, x and y read alike; their texts, which hold their names, tell them apart.
+    old = "struct A;\nimpl A {\n    fn x() -> u8 { 1 }\n    fn y() -> u8 { 1 }\n}\n"
+    new = "struct A;\nimpl B for A {\n    fn y() -> u8 { 1 }\n    fn x() -> u8 { 1 }\n}\n"
+    assert classes(old, new) == [
+        ("renamed", "impl B for A", "impl A"),
+        ("moved", "<A as B>::y", "A::y"),
+        ("moved", "<A as B>::x", "A::x"),
+    ]
