@@ -94,7 +94,13 @@ def test_namesakes_get_their_cfg_or_their_position_as_qualifier() -> None:
 
 def test_member_names_drop_the_types_generic_arguments() -> None:
     found = names(WALKER_RS)
-    assert {"Entry::depth", "Entry::into_path", "Entry::is_root"} <= set(found)
+    assert [name for name in found if name.startswith("Entry::")] == [
+        "Entry::depth",
+        "Entry::from_os [cfg(unix)]",
+        "Entry::from_os [cfg(windows)]",
+        "Entry::into_path",
+        "Entry::is_root",
+    ]
     # A trait impl keeps `<Type as Trait>::name` as written.
     assert "<Entry<T> as Visit>::visit" in found
 

@@ -40,3 +40,21 @@ def test_cache_off_or_unwritable_changes_nothing(
         cache.folder.cache_clear()
         assert [e["status"] for e in project.check_json(code=1)["examples"]] == ["stale", "fresh", "fresh"]  # type: ignore[index]
     assert entries(block_cache) == before and len(before) == 1 and blocker.read_text() == "not a folder"
+
+
+def test_the_cache_lives_under_xdg_cache_home_else_under_home(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.commit("change")
+    monkeypatch.delenv("SVIXSYNC_CACHE_DIR")
+    for xdg, home, expected in [
+        (str(tmp_path / "xdg"), str(tmp_path / "unused"), tmp_path / "xdg" / "svixsync" / "blocks"),
+        ("", str(tmp_path / "home"), tmp_path / "home" / ".cache" / "svixsync" / "blocks"),
+    ]:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+        monkeypatch.setenv("HOME", home)
+        cache.folder.cache_clear()
+        project.check_json(code=1)
+        assert len(entries(expected)) == 2, expected  # the pin's blob and the target's
+    assert not (tmp_path / "unused").exists()

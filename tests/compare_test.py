@@ -264,3 +264,126 @@ def test_renames_in_bulk_each_find_their_own_partner() -> None:
     found = events(module("lookup", False), module("fetch", True))
     assert len(found) == 120
     assert all(change == "renamed" and old == f"lookup_{name.split('_')[1]}" for change, name, old in found)
+
+
+def test_a_rename_at_exactly_the_threshold_is_a_rename() -> None:
+    # Names masked, 17 characters against 20, three inserted: 1 - 3/20 is RENAME_SIMILARITY itself.
+    old, new = "fn a() { fo(1); }\n", "fn b() { fo(1);xyz }\n"
+    assert similarity(block(old, "a"), block(new, "b")) == RENAME_SIMILARITY
+    assert classes(old, new) == [("renamed", "b", "a")]
+    assert classes(old, "fn b() { fo(1);wxyz }\n") == [("added", "b", None), ("removed", "a", None)]
+
+
+def test_renames_pair_best_first_and_each_block_once() -> None:
+    # Every old fn is similar enough to every new one; the closest pairs win, whatever their order in the file.
+    old = "fn a() { let alpha = compute(1, 2, 3); }\nfn b() { let alpha = compute(1, 2, 4); }\n"
+    crossed = "fn c() { let alpha = compute(1, 2, 4); y; }\nfn d() { let alpha = compute(1, 2, 3); x; }\n"
+    assert classes(old, crossed) == [("renamed", "c", "b"), ("renamed", "d", "a")]
+    # Two vanished fns close to one new fn: the closer is renamed, the other removed.
+    one = "fn c() { let alpha = compute(1, 2, 3); x; }\n"
+    assert classes(old, one) == [("renamed", "c", "a"), ("removed", "b", None)]
+
+
+def test_blocks_far_apart_in_size_or_in_characters_are_never_renames() -> None:
+    long_body = "".join(f"    step_{index}(x);\n" for index in range(40))
+    assert classes("fn a() { x }\n", f"fn b() {{\n{long_body}}}\n") == [("added", "b", None), ("removed", "a", None)]
+    same_size = classes("fn a() { aaaaaaaaaaaaaaaaaaaa }\n", "fn b() { zzzzzzzzzzzzzzzzzzzz }\n")
+    assert same_size == [("added", "b", None), ("removed", "a", None)]
+
+
+def test_a_vanished_block_is_renamed_to_one_new_block_at_most() -> None:
+    old = "fn a() { let alpha = compute(1, 2, 3); }\n"
+    two = "fn c() { let alpha = compute(1, 2, 3); x; }\nfn d() { let alpha = compute(1, 2, 4); y; }\n"
+    assert classes(old, two) == [("renamed", "c", "a"), ("added", "d", None)]
+
+
+def shortlisted(news: int, shared_by: int) -> list[tuple[str, str, str | None]]:
+    """``news`` new fns, ``old0`` renamed to ``new0`` with one letter changed: both name `tag_one`, which
+    ``shared_by`` of the new fns name in all (the others less like old0); every other identifier is in every fn, or
+    in one alone."""
+
+    def body(prefix: str, index: int, tagged: int) -> str:
+        if index >= tagged:
+            return f"let v = own_{prefix}_{index}(1);"
+        return {("old", 0): "let v = tag_one(1);", ("new", 0): "let w = tag_one(1);"}.get(
+            (prefix, index), "let u = tag_one(22);"
+        )
+
+    def module(prefix: str, tagged: int) -> str:
+        return "".join(f"fn {prefix}{index}() {{ {body(prefix, index, tagged)} }}\n" for index in range(news))
+
+    return classes(module("old", 1), module("new", shared_by))
+
+
+def test_past_forty_candidates_a_rename_is_found_by_a_rare_shared_identifier() -> None:
+    # Up to ALL_CANDIDATES new blocks, every pair is scored; past it, a shared identifier counts while it is in at
+    # most a tenth of the new blocks (two at least).
+    assert ("renamed", "new0", "old0") in shortlisted(40, 40)
+    assert ("renamed", "new0", "old0") in shortlisted(50, 5)
+    assert ("renamed", "new0", "old0") not in shortlisted(50, 6)
+
+
+def test_renames_in_bulk_whose_old_text_has_words_the_new_one_lacks() -> None:
+    # More than ALL_CANDIDATES blocks: each vanished one is scored against those sharing its rarer identifiers; the
+    # identifier it lost (`old_tmp`) is in no new block at all.
+    def module(prefix: str, local: str) -> str:
+        return "".join(f"fn {prefix}{index}() {{ let {local} = key_{index}(1); }}\n" for index in range(50))
+
+    found = classes(module("old", "old_tmp"), module("new", "new_tmp"))
+    assert found == [("renamed", f"new{index}", f"old{index}") for index in range(50)]
+
+
+def test_blocks_of_one_text_pair_with_their_namesakes_first() -> None:
+    # Two `impl A` hold the same fn, so their members are told apart by position alone; a new `impl B` with that
+    # very fn comes first in the file. Unchanged, the members of A keep their names; B's is new.
+    method = "    fn x(&self) -> u8 { 1 }\n"
+    old = f"struct A;\nimpl A {{\n{method}}}\nimpl A {{\n{method}}}\n"
+    new = f"struct A;\nstruct B;\nimpl B {{\n{method}}}\n" + old.removeprefix("struct A;\n")
+    assert classes(old, "struct A;\n" + new.removeprefix("struct A;\n")) == [
+        ("added", "B", None),
+        ("added", "impl B", None),
+        ("added", "B::x", None),
+    ]
+
+
+def test_several_removed_blocks_come_last_in_file_order() -> None:
+    assert classes("fn a() {}\nfn b() {}\nfn c() {}\n", "fn b() {}\nfn d() { e() }\n") == [
+        ("added", "d", None),
+        ("removed", "a", None),
+        ("removed", "c", None),
+    ]
+    # The first of three namesakes told apart by position is gone: the others move up a place, and the one removed
+    # bears a name a new block has too.
+    assert classes("fn g() {}\nm!(A, 1);\nm!(A, 2);\nm!(A, 3);\n", "m!(A, 2);\nm!(A, 3);\n") == [
+        ("moved", "m!(A) [1]", "m!(A) [2]"),
+        ("moved", "m!(A) [2]", "m!(A) [3]"),
+        ("removed", "g", None),
+        ("removed", "m!(A) [1]", None),
+    ]
+
+
+def test_namesakes_told_apart_by_cfg_keep_their_identity_when_their_bodies_swap() -> None:
+    doubled = "let total = values.iter().map(|v| v * 2).sum::<u64>(); total + 1"
+    counted = "let count = values.len() as u64; count * 3"
+
+    def module(unix: str, windows: str) -> str:
+        return "".join(
+            f"#[cfg({cfg})]\nfn f(values: &[u64]) -> u64 {{\n    {body}\n}}\n"
+            for cfg, body in (("unix", unix), ("windows", windows))
+        )
+
+    assert classes(module(doubled, counted), module(counted, doubled)) == [
+        ("semantic", "f [cfg(unix)]", None),
+        ("semantic", "f [cfg(windows)]", None),
+    ]
+
+
+def test_members_carried_along_are_paired_by_their_text_before_their_likeness() -> None:
+    # With their names masked, x and y read alike; their texts, which hold their names, tell them apart.
+    old = "struct A;\nimpl A {\n    fn x() -> u8 { 1 }\n    fn y() -> u8 { 1 }\n}\n"
+    new = "struct A;\nimpl B for A {\n    fn y() -> u8 { 1 }\n    fn x() -> u8 { 1 }\n}\n"
+    assert classes(old, new) == [
+        ("renamed", "impl B for A", "impl A"),
+        ("moved", "<A as B>::y", "A::y"),
+        ("moved", "<A as B>::x", "A::x"),
+    ]

@@ -3,18 +3,59 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from svixsync.cli import cli
 from tests.rust_source import TEAM_RS, TOPIC
 
 SYSTEM = "You are a test maintainer."
 TRACKED = "src/team.rs"
+
+# Hypothesis in CI: no example database written into the repository, and every failure printed with the blob that
+# replays it (`@reproduce_failure(...)`); a run that found it only by luck also prints `--hypothesis-seed=N`.
+settings.register_profile("ci", database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Where HOME and the cache folders point for the whole session (pytest_configure).
+HOME_FOLDERS = {
+    "HOME": "",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_STATE_HOME": ".local/state",
+    "PRE_COMMIT_HOME": ".cache/pre-commit",
+}
+SESSION_HOME = pytest.StashKey[tuple[pytest.MonkeyPatch, Path]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """HOME and every cache folder in a temporary folder of this session, from before collection to the end: no
+    test or fixture writes into the home of whoever runs the suite (svixsync's block cache, pre-commit's, git's
+    config) or into the repository (Hypothesis keeps caches in a storage folder, and fills them while collecting)."""
+    home = Path(tempfile.mkdtemp(prefix="svixsync-tests-home-"))
+    patch = pytest.MonkeyPatch()
+    for name, folder in HOME_FOLDERS.items():
+        patch.setenv(name, str(home / folder))
+    patch.delenv("SVIXSYNC_CACHE_DIR", raising=False)  # the default: under XDG_CACHE_HOME
+    set_hypothesis_home_dir(home / ".hypothesis")
+    config.stash[SESSION_HOME] = (patch, home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    patch, home = config.stash[SESSION_HOME]
+    patch.undo()
+    set_hypothesis_home_dir(None)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 class GitRepo:

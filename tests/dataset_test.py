@@ -109,3 +109,61 @@ def test_the_quick_search_finds_the_span_the_walk_finds(raw: str) -> None:
     example = parse_line(1, raw)
     answer = example.raw[:0] + json.loads(raw)["messages"][2]["content"]
     assert _assistant_content_span(raw, answer) == _walked_content_spans(raw)[2]
+
+
+def styled(code: str = "fn a() {}", **dumps: object) -> str:
+    """A line as some other tool writes it: `json.dumps` with these options."""
+    return json.dumps(json.loads(content("sys", "ask", "Reason « here »", code)), **dumps)  # type: ignore[arg-type]
+
+
+def test_new_code_is_escaped_as_the_line_escapes() -> None:
+    new = "fn b() { ü }"
+    raw = parse_line(3, styled(ensure_ascii=False) + "\n")
+    assert raw.with_code(new).raw == raw.raw.replace("fn a() {}", new)  # UTF-8 stays UTF-8
+    plain = parse_line(3, json.dumps(json.loads(content("sys", "ask", "plain", "fn a() {}"))) + "\n")
+    assert plain.with_code(new).raw == plain.raw.replace("fn a() {}", new)  # all ASCII, but nothing escaped
+    lower = styled(ensure_ascii=True)
+    upper = lower.replace("\\u00ab", "\\u00AB").replace("\\u00bb", "\\u00BB")
+    for escaped in (lower, upper):
+        example = parse_line(3, escaped + "\n")
+        assert example.think == "Reason « here »"
+        rewritten = example.with_code(new)
+        assert rewritten.raw == escaped.replace("fn a() {}", "fn b() { \\u00fc }") + "\n" and rewritten.number == 3
+
+
+def test_prose_is_replaced_in_place_whatever_the_spacing_and_key_order() -> None:
+    compact = styled(ensure_ascii=False, separators=(",", ":"))
+    reordered = json.dumps(
+        {
+            "messages": [{"content": m["content"], "role": m["role"]} for m in json.loads(compact)["messages"]],
+            "type": "chatml",
+        }
+    )
+    for raw in (compact + "\n", reordered + "\r\n", "\r " + compact + " \n"):
+        example = parse_line(5, raw)
+        changed = example.with_prose("asked again", example.think)
+        assert changed.raw == raw.replace('"ask"', '"asked again"') and changed.number == 5
+        assert (changed.user, changed.think, changed.code) == ("asked again", example.think, example.code)
+
+
+def test_an_unchanged_part_keeps_its_own_escapes() -> None:
+    raw = styled(ensure_ascii=False).replace("Reason « here »", "Reason \\u00ab here \\u00bb, a\\/b") + "\n"
+    example = parse_line(1, raw)
+    assert example.think == "Reason « here », a/b"
+    assert example.with_prose("new request", example.think).raw == raw.replace('"ask"', '"new request"')
+
+
+def test_where_messages_appear_twice_the_last_counts_as_for_json() -> None:
+    line = json.loads(content("sys", "ask", "Reason", "fn a() {}"))
+    first = json.dumps({"type": "chatml", "messages": [{"role": "system", "content": "old"}]})[:-1]
+    raw = first + ", " + json.dumps({"messages": line["messages"]})[1:] + "\n"
+    example = parse_line(1, raw)
+    assert (example.system, example.user) == ("sys", "ask")
+    assert example.with_prose("asked", "Reason").raw == raw.replace('"ask"', '"asked"')
+
+
+def test_a_new_line_keeps_its_unicode_as_it_is() -> None:
+    assert content("sys", "ü", "é", "fn a() {}") == (
+        '{"type": "chatml", "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "ü"}, '
+        '{"role": "assistant", "content": "<think>\\né\\n</think>\\n\\nfn a() {}"}]}'
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from svixsync.blocks import extract
-from svixsync.depends import Scope, code_spans
+from svixsync.depends import Scope, citation_of, code_spans, file_dependency
 from tests.rust_source import HANDLERS, HANDLERS_RS, ROSTER_RS, TEAM_RS
 
 TEAM = "src/team.rs"
@@ -58,3 +60,18 @@ def test_a_name_in_one_file_and_a_piece_in_another() -> None:
     found = both.mentioned("Duration::from_secs(30)")
     assert found is not None and found.name == "post_team_message"
     assert both.mentioned("cached_fetch") is not None  # the fn's name wins over the piece in the handler
+
+
+def test_a_cited_file_is_one_dependency_of_all_its_lines() -> None:
+    found = file_dependency("config.toml", b"a = 1\nb = 2\n", ["`a`"])
+    assert (found.kind, found.name, found.start_line, found.lines, found.spans) == (
+        "file",
+        "config.toml",
+        1,
+        2,
+        ["`a`"],
+    )
+    assert found.sha256 == found.tokens == found.words == hashlib.sha256(b"a = 1\nb = 2\n").hexdigest()
+    assert file_dependency("config.toml", b"a = 1\nb = 2").lines == 2
+    assert file_dependency("config.toml", b"").lines == 1
+    assert citation_of(found) == "config.toml"

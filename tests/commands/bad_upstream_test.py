@@ -47,18 +47,24 @@ def test_tracked_path_escaping_the_repository(project: Project, path: str) -> No
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"fn ok() {}\n\0\0\0binary\n", "is a binary file, not Rust source"),
-        (b"// generated\n" + b"const X: u8 = 0;\n" * (MAX_SOURCE_BYTES // 17 + 1), "-byte limit"),
+        (b"fn ok() {}\n\0\0\0binary\n", f"{TRACKED} at {{head}} is a binary file, not Rust source"),
+        (
+            b"// generated\n" + b"const X: u8 = 0;\n" * (MAX_SOURCE_BYTES // 17 + 1),
+            f"{TRACKED} at {{head}} is 4,194,321 bytes, over the 4,194,304-byte limit",
+        ),
         # A stray brace between items: where one item ends and the next begins is anyone's guess.
-        (b"pub fn ok() {}\n}\npub fn other() {}\n", "Rust syntax error near line 2: its items cannot be told apart"),
+        (
+            b"pub fn ok() {}\n}\npub fn other() {}\n",
+            f"{TRACKED}: Rust syntax error near line 2: its items cannot be told apart",
+        ),
     ],
     ids=["binary", "huge", "syntax-error"],
 )
 def test_tracked_file_that_is_not_rust_source(project: Project, content: bytes, message: str) -> None:
     (project.upstream.path / TRACKED).write_bytes(content)
-    project.upstream.commit("not rust any more")
-    assert_refused(project, "update", message=message)
-    assert_refused(project, "check", message=message)
+    head = project.upstream.commit("not rust any more")
+    assert_refused(project, "update", message=message.format(head=head[:12]))
+    assert_refused(project, "check", message=message.format(head=head[:12]))
 
 
 @pytest.mark.parametrize("nonsense", ["", "[]", "{", '{"upstream": "http://example.com/x", "datasets": []}'])
@@ -90,4 +96,35 @@ def test_a_syntax_error_inside_a_body_is_read_not_refused(project: Project) -> N
     document = project.check_json(code=1)
     examples = document["examples"]
     assert isinstance(examples, list) and examples[0]["status"] == "stale"
-    assert {"name": "CachedTeam::cached_fetch", "change": "semantic"}.items() <= examples[0]["blocks"][1].items()
+    assert examples[0]["blocks"][1] == {
+        "path": TRACKED,
+        "kind": "fn",
+        "name": "CachedTeam::cached_fetch",
+        "change": "semantic",
+        "old_name": None,
+        "old_path": None,
+    }
+    assert [example["status"] for example in examples] == ["stale", "fresh", "fresh"]
+
+
+def test_readers_share_the_lock_and_a_writer_waits_for_them(project: Project) -> None:
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("second")
+    held = os.open(project.root, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_SH)  # a reader, say a `check` in another terminal
+        project.ok("check")  # another reader reads alongside
+        before = project.snapshot()
+        assert_refused(project, "update", message="another svixsync is writing this dataset")
+        assert project.snapshot() == before
+    finally:
+        os.close(held)
+
+
+def test_a_root_that_does_not_exist_is_named(project: Project, tmp_path: Path) -> None:
+    root = tmp_path / "nowhere"
+    result = project.run("--root", str(root), "check")  # the last --root counts
+    assert result.exit_code == 2
+    assert (
+        result.stderr == f"svixsync: error: no folder {root}: pass --root the folder holding state/ and the dataset\n"
+    )

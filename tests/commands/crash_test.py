@@ -59,17 +59,18 @@ def run_killed_at(project: Project, args: list[str], step: int) -> int | None:
 
 
 def assert_old_or_new(project: Project, old: Files, new: Files, same_prose: Callable[[], None]) -> None:
-    """After a kill: each file whole, old or new; the pair mixed only while a journal says how to finish."""
+    """After a kill: each file whole, old or new; the pair mixed only while a journal says how to finish; readers
+    refuse while a journal or an intent is left."""
     now = files(project)
     data = {name: now[name] for name in old.keys() | new.keys() if name in now}
     for name, content in data.items():
         assert content in (old.get(name), new.get(name)), name
     same_prose()
+    if not (project.root / "state" / transaction.JOURNAL).exists():
+        assert data in (old, new)
     if transaction.interrupted(project.root / "state"):
         result = project.run("check")
         assert result.exit_code == 2 and "stopped in the middle of a write" in result.stderr
-    else:
-        assert data in (old, new)
 
 
 def kill_everywhere(project: Project, args: list[str], finisher: list[str] | None = None) -> tuple[int, int]:
@@ -118,10 +119,18 @@ def kill_everywhere(project: Project, args: list[str], finisher: list[str] | Non
     raise AssertionError("unreachable")
 
 
-@pytest.mark.parametrize(
-    "scenario",
-    ["refresh-and-stale", "file-moved-and-relayout", "ack", "cite", "edit", "remove"],
-)
+# Kills during the write and during the recovery that follows, per scenario (the README's reliability table).
+KILLS = {
+    "refresh-and-stale": (20, 30),
+    "file-moved-and-relayout": (24, 48),
+    "ack": (15, 16),
+    "cite": (15, 16),
+    "edit": (20, 30),
+    "remove": (20, 30),
+}
+
+
+@pytest.mark.parametrize("scenario", KILLS)
 def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str, tmp_path: Path) -> None:
     finisher = None
     if scenario == "refresh-and-stale":
@@ -156,7 +165,6 @@ def test_sigkill_at_every_step_loses_nothing(project: Project, scenario: str, tm
         # A completed `ack` fails when run again (nothing to acknowledge) and writes nothing: `update` finishes it.
         args, finisher = ["ack", "1"], ["update"]
     kills, recovery_kills = kill_everywhere(project, args, finisher)
-    # Each write, fsync, rename and unlink is a step: at least ten per scenario (one file, for ack and cite), and
-    # some inside recovery.
-    assert kills >= 10 and recovery_kills >= 4, (kills, recovery_kills)
+    # Each write, fsync, rename and unlink is a step; the README's reliability table gives these counts.
     print(f"{scenario}: {kills} kills during the write, {recovery_kills} during recovery")
+    assert (kills, recovery_kills) == KILLS[scenario]

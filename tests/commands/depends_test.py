@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.commands.errors_test import assert_refused
+from tests.commands.formats_test import parse
 from tests.commands.update_test import DOC, RELAYOUT, RENAME, prose
 from tests.conftest import TRACKED, Project
-from tests.rust_source import CONFIG, CONFIG_TOML, HANDLERS, HANDLERS_RS
+from tests.rust_source import CONFIG, CONFIG_TOML, FORGET, HANDLERS, HANDLERS_RS
 
 # Line 4 quotes CachedMember only; its reasoning names `forget` and `load_from_db` and a piece of the key format.
 MENTIONS = (
@@ -242,3 +243,106 @@ def test_markdown_comment_shows_a_review_row_and_the_dependency_diff(cited: Proj
     assert "+    let team = CachedTeam::cached_fetch(cache, db, id, Duration::from_secs(60)).await?;" in comment
     github = cited.run("check", "--format", "github").stdout
     assert "::error file=team.jsonl,line=4,title=svixsync%3A example review::" in github
+
+
+def test_markdown_details_show_each_cited_change_and_a_removed_block_in_full(cited: Project) -> None:
+    handlers = cited.upstream.read(HANDLERS)
+    start = handlers.index("/// Posts a message")
+    cited.upstream.write(HANDLERS, handlers[:start] + handlers[handlers.index("pub async fn deliver") :])
+    cited.upstream.edit(CONFIG, 'cache_type = "memory"', 'cache_type = "redis"')
+    cited.upstream.commit("no more handler; redis")
+    comment = parse(cited.ok("check", "--format", "markdown", code=1).stdout)
+    assert comment.rows[1] == [
+        "4",
+        "review",
+        f"post_team_message, {CONFIG}",
+        f"cites {HANDLER}, removed upstream; cites {CONFIG}, changed (semantic)",
+        "Where does a `CachedMember` come from?",
+    ]
+    assert [html for html in comment.html if html.startswith("<details>")] == [
+        "<details><summary>line 4: cited post_team_message (removed)</summary>",
+        f"<details><summary>line 4: cited {CONFIG} (semantic)</summary>",
+    ]
+    removed, changed = (body.splitlines() for _, body in comment.fences)
+    gone = HANDLERS_RS[HANDLERS_RS.index("/// Posts") : HANDLERS_RS.index("\n\npub async fn deliver")]
+    assert removed == [f"-{line}" for line in gone.splitlines()] + ["+"]  # the block, then nothing
+    assert changed == [f" {CONFIG_TOML.splitlines()[0]}", '-cache_type = "memory"', '+cache_type = "redis"', " "]
+
+
+def test_a_removed_cited_file_stays_listed_through_init_and_a_renamed_mention_is_kept_at_the_pin(
+    cited: Project,
+) -> None:
+    cited.upstream.git("rm", "-q", CONFIG)
+    cited.upstream.edit(TRACKED, *RENAME)
+    cited.upstream.commit("no config file; forget renamed")
+    cited.ok("update", code=1)
+    cited.ok("ack", "2", "4", "--keep-prose")
+    # init works every dependency out again at the pin: the prose still says `forget`, which names nothing now, and
+    # the cited file is gone; both stay, the renamed fn fingerprinted at the pin, the file marked gone.
+    before = {d["name"]: d for d in lock(cited)["examples"][3]["depends"]}  # type: ignore[index]
+    cited.ok("init")
+    after = {d["name"]: d for d in lock(cited)["examples"][3]["depends"]}  # type: ignore[index]
+    assert after == before
+    assert (after["CachedTeam::drop_team"]["spans"], after["CachedTeam::drop_team"]["gone"]) == (["forget"], False)
+    assert (after[CONFIG]["gone"], after[CONFIG]["kind"]) == (True, "file")
+    assert depends(cited.check_json(code=0), 4)[2] == ("CachedTeam::drop_team", "mention", "fn", None)  # kept: last
+    cited.upstream.edit(TRACKED, FORGET.replace("fn forget(", "fn drop_team("), "")
+    cited.upstream.commit("drop_team is gone too")
+    cited.ok("update", code=1)
+    (cited.root / "think.txt").write_text(MENTIONS + " Still true.", encoding="utf-8")
+    cited.ok("edit", "4", "--think-file", str(cited.root / "think.txt"))  # prose worked out again, forget still named
+    assert [d["gone"] for d in lock(cited)["examples"][3]["depends"]] == [False, False, True, False, True]  # type: ignore[index]
+
+
+def test_a_citation_naming_two_blocks_or_none_after_the_colons_is_refused(cited: Project) -> None:
+    cited.upstream.write(
+        HANDLERS, HANDLERS_RS + "\npub struct Deliver {}\n#[allow(non_snake_case)]\npub fn Deliver() {}\n"
+    )
+    cited.upstream.commit("a struct and a fn of one name")
+    cited.ok("update")
+    assert_refused(
+        cited,
+        "cite",
+        "4",
+        f"{HANDLERS}::Deliver",
+        message=f"citation '{HANDLERS}::Deliver' is ambiguous (fn, struct); see `svixsync blocks --all`",
+    )
+    assert_refused(cited, "cite", "4", f"{HANDLERS}:: ", message=f"citation '{HANDLERS}:: ' names no block after `::`")
+
+
+def test_cited_files_moved_or_deleted_are_followed_and_reported(cited: Project) -> None:
+    cited.upstream.move(CONFIG, "config/default.toml")
+    cited.upstream.move(HANDLERS, "src/web/handlers.rs")
+    cited.upstream.commit("move the config and the handlers")
+    document = cited.check_json(code=0)  # a move needs nothing
+    found = [(d["name"], d["change"], d["path"], d["old_path"]) for d in example(document, 4)["depends"]][3:]  # type: ignore[index]
+    assert found == [
+        ("post_team_message", "moved", "src/web/handlers.rs", HANDLERS),
+        ("config/default.toml", "moved", "config/default.toml", CONFIG),
+    ]
+    cited.ok("update")
+    assert lock(cited)["examples"][3]["citations"] == [  # type: ignore[index]
+        "src/web/handlers.rs::post_team_message",
+        "config/default.toml",
+    ]
+    cited.upstream.git("rm", "-q", "config/default.toml")
+    cited.upstream.commit("no config file")
+    assert depends(cited.check_json(code=1), 4)[4] == ("config/default.toml", "citation", "file", "removed")
+    details = parse(cited.ok("check", "--format", "markdown", code=1).stdout).fences
+    assert details == [("diff", "".join(f"-{line}\n" for line in CONFIG_TOML.splitlines()) + " \n")]
+    cited.ok("update", code=1)
+    cited.ok("ack", "4", "--keep-prose")
+    cited.ok("update", "--force")  # every file read again: the cited file is still gone, and still listed
+    assert depends(cited.check_json(code=0), 4)[4] == ("config/default.toml", "citation", "file", None)
+    assert lock(cited)["examples"][3]["depends"][4]["gone"] is True  # type: ignore[index]
+
+
+def test_a_cited_file_that_is_not_utf_8_is_compared_and_shown_either_side(cited: Project) -> None:
+    (cited.upstream.path / CONFIG).write_bytes(b'cache_type = "caf\xe9"\n')  # Latin-1
+    cited.upstream.commit("Latin-1")
+    cited.ok("update", code=1)
+    cited.ok("ack", "4", "--keep-prose")
+    (cited.upstream.path / CONFIG).write_bytes(b'cache_type = "th\xe9"\n')
+    cited.upstream.commit("Latin-1 again")
+    comment = parse(cited.ok("check", "--format", "markdown", code=1).stdout)
+    assert comment.fences == [("diff", '-cache_type = "caf\ufffd"\n+cache_type = "th\ufffd"\n \n')]

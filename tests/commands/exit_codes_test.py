@@ -72,14 +72,33 @@ def test_a_file_size_limit_fails_the_write_with_exit_2_and_leaves_nothing(projec
     project.ok("update", code=1)  # and nothing is left that needs recovering
 
 
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def waiting_for_the_lock(pid: int, root: Path) -> None:
+    """Return once process ``pid`` holds the root folder open: it waits for the lock on it (for 3 seconds at most,
+    so a signal must not come a fixed time after the start, which a loaded machine may not keep to)."""
+    for _ in range(1200):
+        try:
+            if any(fd.readlink() == root.resolve() for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                return
+        except FileNotFoundError:  # a descriptor closed while it was listed
+            pass
+        time.sleep(0.05)
+    raise AssertionError("svixsync never opened the root folder")
+
+
 def test_an_interrupt_exits_130_with_one_line_and_writes_nothing(project: Project) -> None:
     stale(project)
     before = project.snapshot()
     held = os.open(project.root, os.O_RDONLY)
     try:
         fcntl.flock(held, fcntl.LOCK_EX)  # the update waits for the lock: interrupt it there
-        process = svixsync(project, "update", stdout=subprocess.DEVNULL)
-        time.sleep(1.0)
+        # As from a terminal, whatever the test runner does with SIGINT (mutmut ignores it, and an ignored signal
+        # stays ignored across exec).
+        process = svixsync(project, "update", stdout=subprocess.DEVNULL, preexec_fn=default_sigint)
+        waiting_for_the_lock(process.pid, project.root)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=120)
     finally:

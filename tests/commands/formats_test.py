@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,9 +11,10 @@ from markdown_it.token import Token
 
 from svixsync.github import escape_data, escape_property
 from svixsync.markdown import LIMIT, diff
+from tests.commands.errors_test import add_members_dataset
 from tests.commands.update_test import BODY, RELAYOUT, code
-from tests.conftest import TRACKED, Project
-from tests.rust_source import EVICT_ALL, FORGET
+from tests.conftest import TRACKED, GitRepo, Project
+from tests.rust_source import EVICT_ALL, FORGET, TEAM_RS
 
 URL = "https://github.com/svix/svix-webhooks"
 HOSTILE = "x |` ``` </details> <!-- -->%0A ::error::a,b:c $x$ *y* _z_ [l](http://e) & <b>"
@@ -161,6 +163,7 @@ def test_hostile_code_and_prose_stay_text(project: Project) -> None:
 
 
 def test_a_diff_too_large_is_left_out_whole_with_a_note(project: Project) -> None:
+    before = code(project, 1)
     huge = "\n".join(f"        let _pad{i} = {i}; // {'x' * 60}" for i in range(1200))
     project.upstream.edit(TRACKED, *BODY)
     project.upstream.edit(TRACKED, "TeamKey(format!", f"{huge.strip()}\n        TeamKey(format!")
@@ -171,7 +174,7 @@ def test_a_diff_too_large_is_left_out_whole_with_a_note(project: Project) -> Non
     assert [row[0] for row in comment.rows] == ["line", "1", "3"]
     # Line 1's small diff is kept whole, line 3's is left out whole, and the comment says so.
     assert comment.html == LINE_1_DIFF_ONLY
-    assert comment.fences == [("diff", comment.fences[0][1])] and "cache.set" in comment.fences[0][1]
+    assert comment.fences == [("diff", diff(before, before.replace(*BODY)) + "\n")]
     assert comment.paragraphs[-1].startswith("1 section left out to stay under GitHub's comment limit")
 
 
@@ -226,12 +229,206 @@ def test_removed_example_says_what_is_gone_and_has_no_diff(project: Project) -> 
     assert comment.html == ["<!-- svixsync-report -->"] and comment.fences == []
 
 
-def test_a_long_list_keeps_what_fits_and_counts_the_rest() -> None:
-    from svixsync.markdown import _Comment
+def test_a_pipe_in_a_block_name_or_a_path_stays_in_its_table_cell(tmp_path: Path) -> None:
+    # A cfg qualifier quotes upstream text into a block's name (contract §1), and a path may hold any character: here
+    # a `|`, which GFM reads as the end of a table cell even inside a code span unless it is escaped.
+    path = "src/key|s.rs"
+    piped = (
+        '#[cfg(feature = "a|b")]\nkv_def!(PipedKey, String);\n#[cfg(not(feature = "a|b"))]\nkv_def!(PipedKey, String);'
+    )
+    repo = GitRepo(tmp_path / "upstream")
+    repo.write(path, f"use std::fmt;\n\n{piped}\n\npub fn other() {{}}\n")
+    repo.commit("keys by feature")
+    project = Project(tmp_path / "dataset", repo)
+    project.init(tracked=(path,))
+    name = 'kv_def!(PipedKey) [cfg(feature = "a|b")]'
+    project.add(name, user="Which key holds strings?", think="The one behind the feature.")
+    project.add("other", user="What else is there?", think=f"Nothing but `{name}`.")
+    repo.edit(path, "kv_def!(PipedKey, String);\n#[cfg(not", "kv_def!(PipedKey, u64);\n#[cfg(not")
+    repo.commit("a number now")
+    rows = parse(markdown(project)).rows[1:]
+    assert rows == [
+        ["1", "stale", name, "meaning changed (semantic)", "Which key holds strings?"],
+        ["2", "review", name, f"the reasoning mentions {name}, changed (semantic)", "What else is there?"],
+    ]
+    project.ok("update", code=1)
+    comment = parse(markdown(project))  # the flags' rows, as the lock recorded them
+    assert [row[:3] for row in comment.rows[1:]] == [row[:3] for row in rows]
+    assert [row[3].split(" between ")[0] for row in comment.rows[1:]] == [row[3] for row in rows]
+    assert comment.bullets == [f'macro kv_def!(PipedKey) [cfg(not(feature = "a|b"))] ({path}:5)']  # no `\|`
 
-    body = _Comment(budget=100)
-    body.add("x" * 40)
-    body.lines(["head"], [f"- item {n}" for n in range(20)], [""])
-    kept = body.parts[1].split("\n")
-    assert kept[0] == "head" and kept[-1] == "" and 2 < len(kept) - 2 < 20
-    assert body.left_out == 20 - (len(kept) - 2) and body.used <= 100
+
+def summary_paragraph(source: str) -> str:
+    return next(line for line in source.splitlines() if line.startswith("**team.jsonl**"))
+
+
+def test_nothing_to_reauthor_and_the_revision_checked_against(project: Project) -> None:
+    pin = project.upstream.git("rev-parse", "HEAD")
+    project.upstream.edit(TRACKED, "/// Drops the cached team.", "/// Drops the cached team, if any.")
+    head = project.upstream.commit("doc")
+    source = markdown(project)
+    comment = parse(source)
+    assert comment.headings == ["svixsync: nothing to re-author"]
+    assert summary_paragraph(source) == (
+        "**team.jsonl**: 2 fresh, 1 refreshed, 0 stale, 0 removed, 0 review, 1 uncovered. "
+        f"Pinned at [`{pin[:12]}`]({URL}/commit/{pin}), checked against [`{head[:12]}`]({URL}/commit/{head})."
+    )
+    assert comment.rows[1:] == [
+        ["2", "refreshed", "CachedTeam::forget", "comments only (doc)", "When do we drop a team from the cache?"]
+    ]
+    project.ok("update")
+    assert summary_paragraph(markdown(project, 0)).endswith(f"Pinned at [`{head[:12]}`]({URL}/commit/{head}).")
+
+
+def test_moved_and_renamed_blocks_say_where_they_were_and_what_they_were_called(project: Project) -> None:
+    project.upstream.move(TRACKED, "src/cache/team.rs")
+    project.upstream.edit("src/cache/team.rs", *BODY)
+    project.upstream.edit("src/cache/team.rs", "pub async fn forget(", "pub async fn drop_team(")
+    project.upstream.commit("move, change one fn, rename another")
+    moved = f"moved, was in {TRACKED}"
+    rows = parse(markdown(project)).rows[1:]
+    assert rows == [
+        [
+            "1",
+            "stale",
+            "use, CachedTeam::cached_fetch, CachedTeam::load_from_db",
+            f"{moved}; meaning changed, was in {TRACKED}; {moved}",
+            "Why does the roster read the cache first?",
+        ],
+        [
+            "2",
+            "stale",
+            "use, CachedTeam::drop_team",
+            f"{moved}; renamed from CachedTeam::forget",
+            "When do we drop a team from the cache?",
+        ],
+        [
+            "3",
+            "refreshed",
+            "use, CachedMember, kv_def!(TeamKey), impl TeamKey",
+            f"{moved}; {moved}; {moved}; {moved}",
+            "What does the cached member look like? Two lines of request.",
+        ],
+    ]
+    project.ok("update", code=1)
+    flagged = [row[:4] for row in parse(markdown(project)).rows[1:]]  # what the flags recorded: the flagging changes
+    assert [row[:3] for row in flagged] == [
+        ["1", "stale", "CachedTeam::cached_fetch"],
+        ["2", "stale", "CachedTeam::drop_team"],
+    ]
+    assert flagged[0][3].startswith(f"meaning changed, was in {TRACKED} between ")
+    assert flagged[1][3].startswith("renamed from CachedTeam::forget between ")
+
+
+def test_a_flag_written_before_flags_recorded_their_changes_names_the_quoted_blocks(project: Project) -> None:
+    pin = project.upstream.git("rev-parse", "HEAD")
+    path = project.root / "state" / "team.lock.json"
+    document = json.loads(path.read_text())
+    document["examples"][0]["review"] = {"reason": "stale", "flagged_at": pin, "prose_sha256": "0" * 64}
+    path.write_text(json.dumps(document))
+    comment = parse(markdown(project))
+    assert comment.headings == ["svixsync: 1 example to re-author"]
+    assert comment.rows[1][:4] == [
+        "1",
+        "stale",
+        "CachedTeam::cached_fetch, CachedTeam::load_from_db",
+        f"flagged by the update to {pin[:12]}",
+    ]
+    assert f"flagged by the update to [`{pin[:12]}`]({URL}/commit/{pin})" in markdown(project)
+
+
+def test_two_examples_to_review_each_with_the_diff_of_what_it_mentions(project: Project) -> None:
+    for request in ("Who is active?", "Who is away?"):
+        project.add("CachedTeam::forget", user=request, think="`active_members` skips members who are away.")
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("archived members are not active")
+    comment = parse(markdown(project))
+    assert comment.headings == ["svixsync: 2 examples to review"]
+    assert [row[:2] for row in comment.rows[1:]] == [["4", "review"], ["5", "review"]]
+    assert comment.rows[1][3] == "the reasoning mentions active_members, changed (semantic)"
+    titles = [html for html in comment.html if html.startswith("<details>")]
+    assert titles == [
+        f"<details><summary>line {line}: mentioned CachedTeam::active_members (semantic)</summary>" for line in (4, 5)
+    ]
+
+
+def test_every_dataset_gets_its_summary_rows_and_diffs(project: Project) -> None:
+    add_members_dataset(project)
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("two datasets stale")
+    source = markdown(project)
+    comment = parse(source)
+    assert comment.headings == ["svixsync: 2 examples to re-author"]
+    assert [line.split(":")[0] for line in source.splitlines() if line.startswith("**") and ".jsonl**" in line] == [
+        "**team.jsonl**",
+        "**members.jsonl**",
+    ]
+    assert [row[:3] for row in comment.rows if row[0] != "line"] == [
+        ["1", "stale", "CachedTeam::cached_fetch"],
+        ["1", "stale", "CachedTeam::active_members"],
+    ]
+    assert [html for html in comment.html if html.startswith("<details>")] == [
+        "<details><summary>line 1: code change (upstream now)</summary>"
+    ] * 2
+    assert ["cache.set" in body for _, body in comment.fences] == [True, False]
+
+
+def test_every_section_left_out_is_counted(project: Project) -> None:
+    huge = "\n".join(f"        let _pad{i} = {i}; // {'x' * 60}" for i in range(1200))
+    project.upstream.edit(
+        TRACKED, "let key = TeamKey::new(id);", f"{huge.strip()}\n        let key = TeamKey::new(id);"
+    )
+    project.upstream.edit(TRACKED, "TeamKey(format!", f"{huge.strip()}\n        TeamKey(format!")
+    project.upstream.commit("two huge changes")
+    source = markdown(project)
+    assert len(source.encode("utf-16-le")) // 2 <= LIMIT
+    comment = parse(source)
+    assert [row[0] for row in comment.rows] == ["line", "1", "3"] and comment.fences == []
+    assert comment.paragraphs[-1].startswith("2 sections left out to stay under GitHub's comment limit")
+
+
+def test_a_flag_of_several_changes_lists_each(project: Project) -> None:
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, "archived: false }", "archived: true }")
+    project.upstream.commit("two fns of line 1 change")
+    project.ok("update", code=1)
+    row = parse(markdown(project)).rows[1]
+    assert row[:3] == ["1", "stale", "CachedTeam::cached_fetch, CachedTeam::load_from_db"]
+    assert row[3].startswith("meaning changed (semantic); meaning changed (semantic) between ")
+
+
+def size(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_the_comment_fills_githubs_limit_but_the_room_kept_for_its_note(project: Project) -> None:
+    def comment_with(pad: int) -> str:
+        project.upstream.write(TRACKED, TEAM_RS.replace("TEAM_v1_{id}", "TEAM_v1_{id}" + "x" * pad))
+        project.upstream.commit(f"a key {pad} characters longer")
+        return markdown(project).removesuffix("\n")  # the newline `check` prints after the comment
+
+    # Each section takes its characters and a newline; the sections may take all but 300 characters of the limit.
+    # Line 3's diff grows by a character with each one added to its key: find the longest key whose diff still fits.
+    room = LIMIT - 300
+    longest = 1 + room - 1 - size(comment_with(1))
+    full = comment_with(longest)
+    assert size(full) == room - 1 and "left out" not in full
+    over = comment_with(longest + 1)
+    assert over.endswith(
+        "_1 section left out to stay under GitHub's comment limit; run `svixsync check` to see everything._"
+    )
+    assert size(over) < room
+
+
+def test_a_stale_example_also_shows_the_diff_of_a_dependency_that_changed(project: Project) -> None:
+    project.add("CachedTeam::cached_fetch", user="Who is fetched?", think="Then `active_members` filters them.")
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, "!m.away", "!m.away && !m.archived")
+    project.upstream.commit("both change")
+    comment = parse(markdown(project))
+    assert [html for html in comment.html if html.startswith("<details>")] == [
+        "<details><summary>line 1: code change (upstream now)</summary>",
+        "<details><summary>line 4: code change (upstream now)</summary>",
+        "<details><summary>line 4: mentioned CachedTeam::active_members (semantic)</summary>",
+    ]

@@ -3,6 +3,8 @@ named twice is one line."""
 
 from __future__ import annotations
 
+import json
+
 from tests.commands.reasons_test import renamed
 from tests.conftest import Project
 
@@ -37,3 +39,15 @@ def test_init_says_a_flag_went_with_a_line_deleted_by_hand(renamed: tuple[Projec
     data.write_bytes(lines[0] + lines[2])
     said = project.ok("init").stdout.splitlines()
     assert said[0] == "the example flagged stale on line 2 is no longer in the dataset; its flag went with it"
+
+
+def test_a_flag_recorded_before_words_were_counts_any_byte_of_prose(project: Project) -> None:
+    path = project.root / "state" / "team.lock.json"
+    document = json.loads(path.read_text())
+    entry = document["examples"][0]
+    entry["review"] = {"reason": "stale", "flagged_at": document["pinned"], "prose_sha256": entry["prose_sha256"]}
+    path.write_text(json.dumps(document))
+    assert project.run("ack", "1").exit_code == 2  # the prose is as it was flagged
+    data = project.root / "team.jsonl"
+    data.write_bytes(data.read_bytes().replace(b"tries the cache", b"tries  the cache", 1))
+    assert project.ok("ack", "1").stdout == "acknowledged line 1\n"  # a re-spacing is enough for such a flag

@@ -79,6 +79,7 @@ def test_history_rejects_option_like_revisions(project: Project) -> None:
     assert result.stderr.strip() == "svixsync: error: not a single revision: '--output=report.txt'"
     ranged = project.run("history", "--file", TRACKED, "--from", "HEAD~1..HEAD")
     assert ranged.exit_code == 2
+    assert ranged.stderr == "svixsync: error: not a single revision: 'HEAD~1..HEAD'\n"
 
 
 def test_blocks_json_lists_lines_selection_and_hashes(project: Project) -> None:
@@ -153,3 +154,43 @@ def test_blocks_warns_about_every_name_it_had_to_qualify(tmp_path: Path) -> None
         "svixsync: warning: src/walk.rs: 2 macro blocks are named impl_visit!(Walker); "
         "qualified as impl_visit!(Walker) [1], impl_visit!(Walker) [2]",
     ]
+
+
+def test_history_text_names_each_commit_and_its_events(tmp_path: Path, upstream: GitRepo) -> None:
+    first = upstream.git("rev-parse", "HEAD")
+    upstream.edit(TRACKED, "Drops the cached team.", "Drops the cached team, if any.")
+    doc = upstream.commit("doc")
+    upstream.edit(TRACKED, "pub async fn forget(", "pub async fn drop_team(")
+    renamed = upstream.commit("rename")
+    upstream.move(TRACKED, "src/cache/team.rs")
+    moved = upstream.commit("move")
+    project = Project(tmp_path / "bare", upstream)
+    result = project.ok("history", "--file", "src/cache/team.rs", "--all", "--from", first)
+
+    def header(commit: str) -> str:
+        return f"{commit[:12]} {upstream.git('log', '-1', '--format=%cs %s', commit)}"  # date, subject
+
+    moves = [
+        ("use", "use"),
+        ("struct", "CachedTeam"),
+        ("impl", "impl CachedTeam"),
+        ("fn", "CachedTeam::load_from_db"),
+        ("fn", "CachedTeam::drop_team"),
+        ("fn", "CachedTeam::cached_fetch"),
+        ("fn", "CachedTeam::active_members"),
+        ("struct", "CachedMember"),
+        ("macro", "kv_def!(TeamKey)"),
+        ("impl", "impl TeamKey"),
+        ("fn", "TeamKey::new"),
+    ]
+    assert result.stdout.splitlines() == [
+        header(doc),
+        "  doc       impl impl CachedTeam",
+        "  doc       fn CachedTeam::forget",
+        header(renamed),
+        "  semantic  impl impl CachedTeam",
+        "  renamed   fn CachedTeam::drop_team (was CachedTeam::forget)",
+        header(moved),
+        *(f"  moved     {kind} {name} (was in {TRACKED})" for kind, name in moves),
+    ]
+    assert result.stderr == "svixsync: no topic rules for this file: every block counts as selected\n"

@@ -40,16 +40,30 @@ def interrupt_after_the_journal(project: Project, args: list[str]) -> None:
             return
 
 
-@pytest.mark.parametrize("name", ["../outside.txt", "{outside}", "state/../../outside.txt", "state/.svixsync.lock"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../outside.txt",
+        "{outside}",
+        "state/../../outside.txt",
+        "state/.svixsync.lock",
+        "state/notes.txt",
+        "docs/team.jsonl",
+        "team.jsonl.svixsync-new",
+    ],
+)
 def test_a_journal_naming_other_files_is_refused(project: Project, tmp_path: Path, name: str) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("someone else's file\n")
     entry = name.format(outside=outside)
     (project.root / STATE / transaction.JOURNAL).write_text(json.dumps({"files": [entry]}))
-    Path(str(project.root / entry) + transaction.SUFFIX).write_text("planted\n")
+    planted = Path(str(project.root / entry) + transaction.SUFFIX)
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_text("planted\n")
     stale(project)
-    assert_refused(project, "update", message="not a file svixsync writes")
-    assert outside.read_text() == "someone else's file\n"
+    message = f"state/{transaction.JOURNAL} names {entry!r}, not a file svixsync writes; remove it and check the "
+    assert_refused(project, "update", message=message + "dataset by hand")
+    assert outside.read_text() == "someone else's file\n" and planted.read_text() == "planted\n"
 
 
 def test_files_svixsync_did_not_declare_are_left_alone(project: Project) -> None:
@@ -67,7 +81,12 @@ def test_a_symlinked_dataset_is_refused_not_replaced(project: Project, tmp_path:
     (project.root / "team.jsonl").symlink_to(real)
     project.ok("check")  # read through the link
     stale(project)
-    assert_refused(project, "update", message="team.jsonl is a symbolic link")
+    assert_refused(
+        project,
+        "update",
+        message="team.jsonl is a symbolic link; svixsync replaces its files whole and never writes through a link: "
+        "put the file itself there",
+    )
     assert (project.root / "team.jsonl").is_symlink()
 
 
@@ -156,3 +175,43 @@ def test_check_during_an_update_waits_and_reads_a_whole_pair(project: Project) -
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 1, err
     assert "line 1: stale" in out and files(project) == new
+
+
+@pytest.mark.parametrize(
+    "journal", [b'{"files": ["team.jsonl"', b'{"files": "team.jsonl"}', b'{"files": [1]}', b"{}", b"[]"]
+)
+def test_an_unreadable_journal_stops_every_command_and_is_left_for_a_person(project: Project, journal: bytes) -> None:
+    (project.root / STATE / transaction.JOURNAL).write_bytes(journal)
+    stale(project)
+    message = f"state/{transaction.JOURNAL} is unreadable; remove it and check the dataset by hand"
+    for command in ("check", "update"):
+        assert_refused(project, command, message=message)
+
+
+def test_an_intent_cut_off_while_it_was_written_is_rolled_back(project: Project) -> None:
+    # The intent is synced before the first twin exists: cut off, it names nothing, and there is nothing to undo.
+    (project.root / STATE / transaction.INTENT).write_bytes(b'{"files": ["team.js')
+    stale(project)
+    result = project.ok("update", code=1)
+    assert result.stderr == "svixsync: rolled back an interrupted write\n"
+    assert not transaction.interrupted(project.root / STATE)
+    assert project.check_json(code=1)["examples"][0]["status"] == "stale"  # type: ignore[index]
+
+
+def test_an_ack_run_again_over_its_completed_write_says_so_and_the_next_write_completes_it(project: Project) -> None:
+    stale(project)
+    project.ok("update", code=1)
+    data = project.root / "team.jsonl"
+    data.write_bytes(data.read_bytes().replace(b"tries the cache", b"reads the cache"))
+    interrupt_after_the_journal(project, ["ack", "1"])
+    before = files(project)
+    assert_refused(
+        project,
+        "ack",
+        "1",
+        message="line 1 is not flagged; nothing to acknowledge (a write svixsync was stopped in is still pending: "
+        "the next writing command that succeeds completes it)",
+    )
+    assert files(project) == before
+    assert project.ok("update").stderr == "svixsync: completed an interrupted write\n"
+    assert project.check_json(code=0)["examples"][0]["status"] == "fresh"  # type: ignore[index]

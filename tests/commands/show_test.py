@@ -141,3 +141,22 @@ def test_colour_in_a_terminal_and_never_with_no_color_or_in_a_pipe(project: Proj
 
 def test_bad_line(project: Project) -> None:
     assert_refused(project, "show", "0", message="no line 0 in team.jsonl (3 lines)")
+
+
+def test_show_diff_before_the_update_names_a_renamed_dependency_as_it_was(cited: Project) -> None:
+    pin = cited.upstream.git("rev-parse", "HEAD")
+    cited.upstream.edit(TRACKED, *RENAME)
+    target = cited.upstream.commit("rename forget")
+    changes = cited.ok("show", "4", "--diff", code=1).stdout.split("\ncode changes\n", 1)[1].splitlines()
+    assert changes[:2] == [
+        f"--- mentioned CachedTeam::forget at {pin[:12]}",
+        f"+++ mentioned CachedTeam::drop_team at {target[:12]}",
+    ]
+
+
+def test_show_without_a_checkout_resolves_mentions_among_the_quoted_blocks(project: Project) -> None:
+    # `TEAM_v1_` lies in impl TeamKey and in its fn, which nest: it names the fn, quoted, so it is no loose mention.
+    project.add("impl TeamKey", "TeamKey::new", user="How is a key built?", think="From `TEAM_v1_` and `nowhere`.")
+    online = section(project.ok("show", "4").stdout, "depends on")
+    offline = section(project.ok("show", "4", upstream=False).stdout, "depends on")
+    assert online == offline == ["  nothing it does not quote", "  mentions that name no block: `nowhere`"]

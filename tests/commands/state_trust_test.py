@@ -47,8 +47,13 @@ def test_a_deleted_file_among_several_stays_tracked_so_a_restore_is_followed(pro
     project.upstream.commit("roster is back")
     project.ok("update")
     assert "impl RosterKey" in project.ok("blocks", "--all").stdout
-    uncovered = {(site["path"], site["name"]) for site in project.check_json()["uncovered"]}  # type: ignore[attr-defined]
-    assert {(ROSTER, "CachedRoster"), (ROSTER, "kv_def!(RosterKey)")} <= uncovered
+    uncovered = [(site["path"], site["name"]) for site in project.check_json()["uncovered"]]  # type: ignore[attr-defined]
+    assert uncovered == [
+        (TRACKED, "CachedTeam"),
+        (ROSTER, "CachedRoster"),
+        (ROSTER, "kv_def!(RosterKey)"),
+        (ROSTER, "impl RosterKey"),
+    ]
 
 
 def edit_lock(project: Project, change: dict[str, object], line: int | None = None) -> None:
@@ -151,3 +156,62 @@ def test_a_nul_or_newline_in_a_tracked_path_is_rejected(project: Project) -> Non
         assert_refused(project, "check", message="tracked path must be relative and inside")
         path.write_text(json.dumps({**document, "datasets": [{**document["datasets"][0], "tracked": [TRACKED]}]}))
     assert_refused(project, "history", "--file", "src/team.rs\n", message="tracked path must be relative")
+
+
+def test_what_is_wrong_with_state_is_said_in_full(project: Project) -> None:
+    state = project.root / "state"
+    lock_path, config_path = state / "team.lock.json", state / "config.json"
+    lock, config = lock_path.read_bytes(), config_path.read_bytes()
+    edit_lock(project, {"dataset": "other.jsonl"})
+    assert_refused(project, "check", message="state/team.lock.json is the lock of other.jsonl, not team.jsonl")
+    lock_path.write_bytes(lock)
+    edit_lock(project, {"line": 0}, 2)
+    assert_refused(project, "check", message="broken state/team.lock.json: examples.1.line: Input should be greater")
+    lock_path.write_bytes(lock)
+    edit_lock(project, {"blocks": [{**json.loads(lock)["examples"][2]["blocks"][1], "kind": "module"}]}, 3)
+    assert_refused(
+        project,
+        "check",
+        message="broken state/team.lock.json: examples.2.blocks.0.kind: Value error, must be a block kind of contract "
+        "§1 (use, struct, enum, union, trait, type, const, static, fn, impl, macro, mod, file), not 'module'",
+    )
+    lock_path.write_text("{\n  x")
+    assert_refused(
+        project,
+        "check",
+        message="broken state/team.lock.json: invalid JSON at line 2, column 3: Expecting property name enclosed in "
+        "double quotes",
+    )
+    lock_path.write_bytes(lock)
+    config_path.write_text("{\n  x")
+    assert_refused(project, "check", message="broken state/config.json: document: Invalid JSON: key must be a string")
+    config_path.unlink()
+    assert_refused(project, "update", message="state/config.json not found; run `svixsync init` first")
+    config_path.write_bytes(config)
+    assert_refused(project, "check", "--dataset", "nope.jsonl", message="no dataset 'nope.jsonl' in state/config.json")
+
+
+def test_a_value_listed_twice_is_named(project: Project) -> None:
+    path = project.root / "state" / "config.json"
+    document = json.loads(path.read_text())
+    document["datasets"][0]["tracked"].append(TRACKED)
+    path.write_text(json.dumps(document))
+    assert_refused(
+        project,
+        "check",
+        message=f"broken state/config.json: datasets.0.tracked: Value error, tracked file '{TRACKED}' is listed twice",
+    )
+
+
+def test_state_is_written_as_json_dumps_would_write_it(project: Project) -> None:
+    # Diff-friendly and stable: two-space indents, one key a line, non-ASCII as it is (pydantic writes it faster).
+    prompt = "Tu es un mainteneur de tests « ü »."
+    project.ok("init", "--dataset", "autre.jsonl", "--system-prompt", prompt, "--tracked", TRACKED)
+    names = ["config.json", "team.lock.json", "autre.lock.json"]
+    written = {name: (project.root / "state" / name).read_bytes() for name in names}
+    assert json.loads(written["autre.lock.json"])["examples"] == []
+    project.add("CachedMember", user="Qui « est » là ?", think="Un membre.", dataset="autre.jsonl")
+    written["autre.lock.json"] = (project.root / "state" / "autre.lock.json").read_bytes()
+    for name, data in written.items():
+        assert data == (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode(), name
+    assert prompt.encode() in written["config.json"]

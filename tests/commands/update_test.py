@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -53,6 +55,8 @@ IMPORTS = (
     "use crate::core::cache::{kv_def, Cache, CacheKey};\nuse serde::{Serialize, Deserialize};",
 )
 TEST_ONLY = ("assert!(true);", "assert_eq!(1, 1);")
+# The use block changes meaning: context, it refreshes the code and never makes an example stale (contract §3).
+NEW_IMPORT = ("use std::time::Duration;", "use std::time::Duration;\nuse std::fmt;")
 UNICODE_STRING = ('format!("TEAM_v1_{id}")', 'format!("ÉQUIPE_v1_{id}")')
 
 
@@ -67,6 +71,9 @@ UNICODE_STRING = ('format!("TEAM_v1_{id}")', 'format!("ÉQUIPE_v1_{id}")')
         ),
         pytest.param(
             IMPORTS, [(line, "refreshed", "use", "cosmetic", None, None) for line in (1, 2, 3)], id="import-reorder"
+        ),
+        pytest.param(
+            NEW_IMPORT, [(line, "refreshed", "use", "semantic", None, None) for line in (1, 2, 3)], id="new-import"
         ),
         pytest.param(TEST_ONLY, [], id="cfg-test-edit"),
         pytest.param(UNICODE_STRING, [(3, "stale", "impl TeamKey", "semantic", None, None)], id="non-ascii-string"),
@@ -86,8 +93,8 @@ def test_one_change_gives_exact_events_and_update_keeps_prose(
     assert result.exit_code == (1 if stale else 0), result.output
     assert prose(project) == before_prose
     for line, _, name, *_ in expected:
-        if name != "use":
-            assert project.upstream.read(TRACKED).count(code(project, line).split("\n\n")[-1]) <= 1
+        if name != "use":  # the rewritten code ends with the block as upstream now has it
+            assert project.upstream.read(TRACKED).count(code(project, line).split("\n\n")[-1]) == 1
     after = project.snapshot()
     assert project.run("update").exit_code == (1 if stale else 0)
     assert project.snapshot() == after, "a second update must change no byte"
@@ -156,7 +163,10 @@ def test_near_miss_rename_stays_removed_and_added(project: Project) -> None:
     project.upstream.commit("bulk eviction")
     document = project.check_json(code=1)
     assert changed(document) == [(2, "removed", "CachedTeam::forget", "removed", None, None)]
-    assert {"path": TRACKED, "kind": "fn", "name": "CachedTeam::evict_all"} in document["uncovered"]  # type: ignore[operator]
+    assert document["uncovered"] == [
+        {"path": TRACKED, "kind": "struct", "name": "CachedTeam"},
+        {"path": TRACKED, "kind": "fn", "name": "CachedTeam::evict_all"},
+    ]
 
 
 def test_new_caching_fn_is_uncovered_warning_only(project: Project) -> None:
@@ -169,7 +179,10 @@ def test_new_caching_fn_is_uncovered_warning_only(project: Project) -> None:
     )
     project.upstream.commit("warm")
     document = project.check_json(code=0)
-    assert {"path": TRACKED, "kind": "fn", "name": "CachedTeam::warm"} in document["uncovered"]  # type: ignore[operator]
+    assert document["uncovered"] == [
+        {"path": TRACKED, "kind": "struct", "name": "CachedTeam"},
+        {"path": TRACKED, "kind": "fn", "name": "CachedTeam::warm"},
+    ]
     assert document["summary"]["uncovered"] == 2  # type: ignore[index]
     result = project.run("check")
     assert "warning: uncovered fn CachedTeam::warm" in result.stdout
@@ -179,7 +192,16 @@ def test_file_moved_with_git_mv_refreshes_and_follows(project: Project) -> None:
     project.upstream.move(TRACKED, "src/cache/team.rs")
     project.upstream.commit("move the module")
     document = project.check_json(code=1)
-    assert set(changed(document)) >= {(1, "refreshed", "CachedTeam::cached_fetch", "moved", None, TRACKED)}
+    assert changed(document) == [
+        (line, "refreshed", name, "moved", None, TRACKED)
+        for line, names in [
+            (1, ["use", "CachedTeam::cached_fetch", "CachedTeam::load_from_db"]),
+            (2, ["use", "CachedTeam::forget"]),
+            (3, ["use", "CachedMember", "kv_def!(TeamKey)", "impl TeamKey"]),
+        ]
+        for name in names
+    ]
+    assert document["uncovered"] == [{"path": "src/cache/team.rs", "kind": "struct", "name": "CachedTeam"}]
     project.ok("update")
     config = json.loads((project.root / "state" / "config.json").read_text())
     assert config["datasets"][0]["tracked"] == ["src/cache/team.rs"]
@@ -222,3 +244,57 @@ def test_a_removed_block_read_again_is_flagged_once(project: Project) -> None:
     for _ in range(2):  # --force reads every file again: the block is still gone, not gone twice
         project.ok("update", "--force", code=1)
     assert json.loads(lock.read_text())["examples"][1]["review"]["changes"] == once
+
+
+def styled(document: dict[str, object]) -> str:
+    """A line as another tool might write it: keys in another order, odd spacing, every non-ASCII character escaped."""
+    messages = [{"content": m["content"], "role": m["role"]} for m in document["messages"]]  # type: ignore[attr-defined]
+    return json.dumps({"messages": messages, "type": "chatml"}, ensure_ascii=True, separators=(" ,  ", " :\t"))
+
+
+def test_update_rewrites_only_the_code_of_a_line_written_in_another_style(project: Project) -> None:
+    data = project.root / "team.jsonl"
+    lines = data.read_bytes().decode().splitlines(keepends=True)
+    # Line 3 as another tool wrote it, with an escape json.dumps never writes (`\/`) in the reasoning, and CRLF.
+    document = json.loads(lines[2])
+    old_code = code(project, 3)
+    lines[2] = styled(document).replace("The serde rename", "The serde\\/rename") + "\r\n"
+    data.write_bytes("".join(lines).encode())
+    assert "The serde/rename" in json.loads(lines[2])["messages"][2]["content"]
+    project.ok("check")
+    # A doc edit of a block with non-ASCII text: the rewritten code is escaped as the rest of the line is.
+    project.upstream.edit(TRACKED, "« café » crew included.", "« café » crew, every one of them.")
+    project.upstream.commit("doc")
+    project.ok("update")
+    new_code = code(project, 3)
+    assert new_code == old_code.replace("crew included.", "crew, every one of them.")
+    old_literal, new_literal = (json.dumps(text, ensure_ascii=True)[1:-1] for text in (old_code, new_code))
+    assert lines[2].count(old_literal) == 1 and "\\u00ab caf\\u00e9 \\u00bb" in new_literal
+    written = data.read_bytes().decode().splitlines(keepends=True)
+    assert written == [*lines[:2], lines[2].replace(old_literal, new_literal)]
+
+
+def test_update_dry_run_says_what_it_would_do_and_writes_nothing(project: Project) -> None:
+    pin = project.upstream.git("rev-parse", "HEAD")
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.edit(TRACKED, *RELAYOUT)
+    project.upstream.commit("stale one, refresh one")
+    before = project.snapshot()
+    said = project.ok("update", "--dry-run", code=1).stdout.splitlines()
+    assert project.snapshot() == before
+    assert said[-3:] == [
+        "line 1: would rewrite its code and flag it (stale)",
+        "line 2: would rewrite its code",
+        "next: `svixsync review` walks the flagged examples (or `show LINE --diff`, `edit LINE`)",
+    ]
+    assert project.check_json(code=1)["pinned"] == pin
+
+
+def test_written_files_are_read_write_for_their_owner_and_readable_by_others(project: Project) -> None:
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.commit("stale")
+    project.ok("update", code=1)
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("team.jsonl", "state/team.lock.json"):
+        assert stat.S_IMODE((project.root / name).stat().st_mode) == 0o644 & ~umask, name
