@@ -53,9 +53,9 @@ class Location:
 
     @property
     def label(self) -> str:
-        """`L10-L24`, `L7`, or the path of a whole file."""
+        """`L10-L24`, `L7`, or for a whole file the commit (its path is already beside it)."""
         if self.lines is None:
-            return self.path
+            return self.sha[:12]
         start, end = self.lines
         return f"L{start}" + (f"-L{end}" if end != start else "")
 

@@ -24,7 +24,7 @@ def test_lines_link_and_label() -> None:
     one = Location(SHA, "src/a.rs", (7, 7))
     assert (one.url(url), one.label) == (f"{url}/blob/{SHA}/src/a.rs#L7", "L7")
     whole = Location(SHA, "config.toml", None)
-    assert (whole.url(url), whole.label) == (f"{url}/blob/{SHA}/config.toml", "config.toml")
+    assert (whole.url(url), whole.label) == (f"{url}/blob/{SHA}/config.toml", SHA[:12])
 
 
 def test_a_lock_without_last_lines_links_to_the_first(project: Project) -> None:

@@ -62,7 +62,7 @@ def test_the_dataset_and_the_lock_must_have_as_many_examples() -> None:
     with pytest.raises(FatalError) as caught:
         check_alignment(lines, lock)  # type: ignore[arg-type]
     assert str(caught.value) == (
-        "team.jsonl has 2 lines but the lock records 1 examples; run `svixsync init` to adopt the dataset again"
+        "team.jsonl has 2 lines but the lock records 1 example; run `svixsync init` to adopt the dataset again"
     )
 
 

@@ -125,6 +125,7 @@ def test_a_root_that_does_not_exist_is_named(project: Project, tmp_path: Path) -
     root = tmp_path / "nowhere"
     result = project.run("--root", str(root), "check")  # the last --root counts
     assert result.exit_code == 2
-    assert (
-        result.stderr == f"svixsync: error: no folder {root}: pass --root the folder holding state/ and the dataset\n"
+    assert result.stderr == (
+        f"svixsync: error: no folder {root}: "
+        "pass --root (or set SVIXSYNC_ROOT to) the folder holding state/ and the dataset\n"
     )

@@ -250,12 +250,14 @@ def test_markdown_details_show_each_cited_change_and_a_removed_block_in_full(cit
     start = handlers.index("/// Posts a message")
     cited.upstream.write(HANDLERS, handlers[:start] + handlers[handlers.index("pub async fn deliver") :])
     cited.upstream.edit(CONFIG, 'cache_type = "memory"', 'cache_type = "redis"')
+    pin = cited.upstream.git("rev-parse", "HEAD")
     cited.upstream.commit("no more handler; redis")
+    head = cited.upstream.git("rev-parse", "HEAD")
     comment = parse(cited.ok("check", "--format", "markdown", code=1).stdout)
     assert comment.rows[1] == [
         "4",
         "review",
-        f"post_team_message, {CONFIG}",
+        f"post_team_message (L5-L9), {CONFIG} ({pin[:12]} → {head[:12]})",
         f"cites {HANDLER}, removed upstream; cites {CONFIG}, changed (semantic)",
         "Where does a `CachedMember` come from?",
     ]

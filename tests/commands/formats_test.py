@@ -248,14 +248,20 @@ def test_a_pipe_in_a_block_name_or_a_path_stays_in_its_table_cell(tmp_path: Path
     repo.commit("a number now")
     rows = parse(markdown(project)).rows[1:]
     assert rows == [
-        ["1", "stale", name, "meaning changed (semantic)", "Which key holds strings?"],
-        ["2", "review", name, f"the reasoning mentions {name}, changed (semantic)", "What else is there?"],
+        ["1", "stale", f"{name} (L3-L4 → L3-L4)", "meaning changed (semantic)", "Which key holds strings?"],
+        [
+            "2",
+            "review",
+            f"{name} (L3-L4 → L3-L4)",
+            f"the reasoning mentions {name}, changed (semantic)",
+            "What else is there?",
+        ],
     ]
     project.ok("update", code=1)
     comment = parse(markdown(project))  # the flags' rows, as the lock recorded them
-    assert [row[:3] for row in comment.rows[1:]] == [row[:3] for row in rows]
+    assert [row[:3] for row in comment.rows[1:]] == [[*row[:2], f"{name} (L3-L4)"] for row in rows]  # at the pin
     assert [row[3].split(" between ")[0] for row in comment.rows[1:]] == [row[3] for row in rows]
-    assert comment.bullets == [f'macro kv_def!(PipedKey) [cfg(not(feature = "a|b"))] ({path}:5)']  # no `\|`
+    assert comment.bullets == [f'macro kv_def!(PipedKey) [cfg(not(feature = "a|b"))] ({path} L5-L6)']  # no `\|`
 
 
 def summary_paragraph(source: str) -> str:
@@ -274,7 +280,13 @@ def test_nothing_to_reauthor_and_the_revision_checked_against(project: Project) 
         f"Pinned at [`{pin[:12]}`]({URL}/commit/{pin}), checked against [`{head[:12]}`]({URL}/commit/{head})."
     )
     assert comment.rows[1:] == [
-        ["2", "refreshed", "CachedTeam::forget", "comments only (doc)", "When do we drop a team from the cache?"]
+        [
+            "2",
+            "refreshed",
+            "CachedTeam::forget (L21-L24 → L21-L24)",
+            "comments only (doc)",
+            "When do we drop a team from the cache?",
+        ]
     ]
     project.ok("update")
     assert summary_paragraph(markdown(project, 0)).endswith(f"Pinned at [`{head[:12]}`]({URL}/commit/{head}).")
@@ -291,21 +303,23 @@ def test_moved_and_renamed_blocks_say_where_they_were_and_what_they_were_called(
         [
             "1",
             "stale",
-            "use, CachedTeam::cached_fetch, CachedTeam::load_from_db",
+            "use (L1-L4 → L1-L4), CachedTeam::cached_fetch (L26-L35 → L26-L35), "
+            "CachedTeam::load_from_db (L15-L19 → L15-L19)",
             f"{moved}; meaning changed, was in {TRACKED}; {moved}",
             "Why does the roster read the cache first?",
         ],
         [
             "2",
             "stale",
-            "use, CachedTeam::drop_team",
+            "use (L1-L4 → L1-L4), CachedTeam::drop_team (L21-L24 → L21-L24)",
             f"{moved}; renamed from CachedTeam::forget",
             "When do we drop a team from the cache?",
         ],
         [
             "3",
             "refreshed",
-            "use, CachedMember, kv_def!(TeamKey), impl TeamKey",
+            "use (L1-L4 → L1-L4), CachedMember (L42-L48 → L42-L48), kv_def!(TeamKey) (L50 → L50), "
+            "impl TeamKey (L51-L55 → L51-L55)",
             f"{moved}; {moved}; {moved}; {moved}",
             "What does the cached member look like? Two lines of request.",
         ],
@@ -313,8 +327,8 @@ def test_moved_and_renamed_blocks_say_where_they_were_and_what_they_were_called(
     project.ok("update", code=1)
     flagged = [row[:4] for row in parse(markdown(project)).rows[1:]]  # what the flags recorded: the flagging changes
     assert [row[:3] for row in flagged] == [
-        ["1", "stale", "CachedTeam::cached_fetch"],
-        ["2", "stale", "CachedTeam::drop_team"],
+        ["1", "stale", "CachedTeam::cached_fetch (L26-L35)"],  # at the new pin
+        ["2", "stale", "CachedTeam::drop_team (L21-L24)"],
     ]
     assert flagged[0][3].startswith(f"meaning changed, was in {TRACKED} between ")
     assert flagged[1][3].startswith("renamed from CachedTeam::forget between ")
@@ -331,7 +345,7 @@ def test_a_flag_written_before_flags_recorded_their_changes_names_the_quoted_blo
     assert comment.rows[1][:4] == [
         "1",
         "stale",
-        "CachedTeam::cached_fetch, CachedTeam::load_from_db",
+        "CachedTeam::cached_fetch (L26-L35), CachedTeam::load_from_db (L15-L19)",
         f"flagged by the update to {pin[:12]}",
     ]
     assert f"flagged by the update to [`{pin[:12]}`]({URL}/commit/{pin})" in markdown(project)
@@ -365,8 +379,8 @@ def test_every_dataset_gets_its_summary_rows_and_diffs(project: Project) -> None
         "**members.jsonl**",
     ]
     assert [row[:3] for row in comment.rows if row[0] != "line"] == [
-        ["1", "stale", "CachedTeam::cached_fetch"],
-        ["1", "stale", "CachedTeam::active_members"],
+        ["1", "stale", "CachedTeam::cached_fetch (L26-L35 → L26-L35)"],
+        ["1", "stale", "CachedTeam::active_members (L37-L39 → L37-L39)"],
     ]
     assert [html for html in comment.html if html.startswith("<details>")] == [
         "<details><summary>line 1: code change (upstream now)</summary>"
@@ -394,7 +408,7 @@ def test_a_flag_of_several_changes_lists_each(project: Project) -> None:
     project.upstream.commit("two fns of line 1 change")
     project.ok("update", code=1)
     row = parse(markdown(project)).rows[1]
-    assert row[:3] == ["1", "stale", "CachedTeam::cached_fetch, CachedTeam::load_from_db"]
+    assert row[:3] == ["1", "stale", "CachedTeam::cached_fetch (L26-L35), CachedTeam::load_from_db (L15-L19)"]
     assert row[3].startswith("meaning changed (semantic); meaning changed (semantic) between ")
 
 
