@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from svixsync import links
+from svixsync.names import label
 from svixsync.report import reasons, summary_line
 from svixsync.sync import Report
 from svixsync.terminal import safe
@@ -73,7 +74,7 @@ def workflow_commands(report: Report, upstream_url: str, root: Path = Path(), *,
     level = "error" if strict else "notice"
     for block in report.uncovered:
         place = links.site(report, block)
-        message = f"{block.kind} {block.name} ({block.path} {place.label}) is covered by no example: "
+        message = f"{label(block.kind, block.name)} ({block.path} {place.label}) is covered by no example: "
         out.append(
             f"::{level} file={escape_property(in_workspace(root, CONFIG))},"
             f"title={escape_property('svixsync: uncovered block')}::{escape_data(message + place.url(upstream_url))}"

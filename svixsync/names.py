@@ -16,6 +16,12 @@ OWN_IDENTIFIER = re.compile(r"(?:^|::)((?:r#)?[A-Za-z_][A-Za-z0-9_]*)$")
 IDENTIFIER_KINDS = frozenset({"fn", "struct", "enum", "union", "trait", "type", "const", "static"})
 
 
+def label(kind: str, name: str) -> str:
+    """A block as a person names it: "fn CachedTeam::forget", "use" (the `use` block), "file config.toml", and an impl
+    by its name alone, which starts with its kind ("impl TeamKey", never "impl impl TeamKey")."""
+    return name if kind == name or name.startswith(f"{kind} ") else f"{kind} {name}"
+
+
 def bounded(name: str, limit: int = MAX_NAME) -> str:
     """``name`` cut to ``limit`` characters, ending in an ellipsis where it was cut."""
     return name if len(name) <= limit else name[: limit - 1] + ELLIPSIS

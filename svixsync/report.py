@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from svixsync.depends import FILE, code_spans
+from svixsync.names import label
 from svixsync.state import Flag, Review
 from svixsync.sync import FLAGGED, ExampleState, Report, Status
 from svixsync.terminal import safe
@@ -168,15 +169,17 @@ def _spans(state: ExampleState, item: DependencyChange) -> list[str]:
     return []
 
 
-def as_text(report: Report) -> str:
-    """The report for a person at a terminal: each line through ``terminal.safe``."""
+def as_text(report: Report, *, strict: bool = False) -> str:
+    """The report for a person at a terminal: each line through ``terminal.safe``. An uncovered block is a warning,
+    an error under ``--strict``, where it fails the check."""
+    level = "error" if strict else "warning"
     target = report.target[:12] if report.target else "no upstream checkout"
     lines = [f"{report.dataset}: pinned {report.pinned[:12]} -> {target}"]
     for state in report.examples:
         if state.status != "fresh":
             lines.append(f"line {state.example.number}: {state.status}: {'; '.join(reasons(state))}")
     for block in report.uncovered:
-        lines.append(f"warning: uncovered {block.kind} {block.name} ({block.path}:{block.start_line})")
+        lines.append(f"{level}: uncovered {label(block.kind, block.name)} ({block.path}:{block.start_line})")
     lines.append(summary_line(report))
     return "\n".join(map(safe, lines))
 

@@ -11,6 +11,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+from svixsync.names import label
 from svixsync.report import change_words, event, flag_json, reasons
 from svixsync.sync import FLAGGED, ExampleState, Report, split_code
 from svixsync.terminal import Line, Role, role_of_diff_line
@@ -126,11 +127,6 @@ def status_lines(state: ExampleState, dataset: str, advice: bool = True) -> list
     if step:
         out += _wrapped(f"next: {step}", "note")
     return out
-
-
-def label(kind: str, name: str) -> str:
-    """A block as a person names it: "fn CachedTeam::forget", "use" (the `use` block), "file config.toml"."""
-    return name if kind == name else f"{kind} {name}"
 
 
 def _quoted(state: ExampleState) -> list[Line]:

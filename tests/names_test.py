@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from svixsync.names import MAX_NAME, base_name, bounded, is_positional, own_name, qualified
+from svixsync.names import MAX_NAME, base_name, bounded, is_positional, label, own_name, qualified
 
 
 def test_a_name_is_cut_only_past_the_bound() -> None:
@@ -39,3 +39,11 @@ def test_what_a_qualified_name_is_made_of() -> None:
     assert own_name("fn", "r#type") == "r#type"
     assert own_name("impl", "impl Entry<T>") == "impl Entry<T>"
     assert own_name("struct", "m::Item [cfg(unix)]") == "Item"
+
+
+def test_a_block_is_labelled_by_kind_and_name_once() -> None:
+    assert label("fn", "CachedTeam::forget") == "fn CachedTeam::forget"
+    assert label("use", "use") == "use"
+    assert label("impl", "impl TryFrom<Model> for CachedTeam") == "impl TryFrom<Model> for CachedTeam"
+    assert label("struct", "implementation") == "struct implementation"  # a name that merely starts with a kind
+    assert label("impl", "implTeam") == "impl implTeam"

@@ -9,7 +9,7 @@ import click
 from svixsync import state
 from svixsync.blocks import Block
 from svixsync.errors import FatalError
-from svixsync.names import base_name
+from svixsync.names import base_name, label
 from svixsync.project import Project
 from svixsync.snapshot import Snapshots
 from svixsync.terminal import safe
@@ -61,7 +61,7 @@ def run(project: Project, rev: str, paths: list[str], every: bool, output: str) 
     else:
         for block, selected in rows:
             mark = "*" if selected else " "
-            click.echo(safe(f"{mark} {block.path}:{block.start_line}-{block.end_line} {block.kind} {block.name}"))
+            click.echo(safe(f"{mark} {block.path}:{block.start_line}-{block.end_line} {label(block.kind, block.name)}"))
     return 0
 
 

@@ -44,7 +44,7 @@ def run(
     else:
         lines: list[terminal.Line] = []
         for report in reports:
-            lines += [(line, None) for line in render.as_text(report).split("\n")]
+            lines += [(line, None) for line in render.as_text(report, strict=strict).split("\n")]
             step = render.next_step(report)
             if step:
                 lines.append((step, "note"))

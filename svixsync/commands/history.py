@@ -12,6 +12,7 @@ from svixsync import state
 from svixsync.blocks import Block, UnreadableSource
 from svixsync.compare import Change, compare
 from svixsync.errors import FatalError
+from svixsync.names import label
 from svixsync.project import Project
 from svixsync.report import event
 from svixsync.snapshot import Snapshots
@@ -70,7 +71,7 @@ def run(project: Project, path: str, start: str | None, end: str, every: bool, o
             for change in found:
                 extra = f" (was {change.old_name})" if change.old_name else ""
                 extra += f" (was in {change.old_path})" if change.old_path else ""
-                click.echo(safe(f"  {change.change:<9} {change.kind} {change.name}{extra}"))
+                click.echo(safe(f"  {change.change:<9} {label(change.kind, change.name)}{extra}"))
     return 0
 
 

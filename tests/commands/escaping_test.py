@@ -81,7 +81,7 @@ def test_escape_sequences_from_upstream_never_reach_the_terminal(project: Projec
     ]
     for output in outputs:
         assert "\u001b" not in output and "\u0007" not in output and "\u009b" not in output, output
-    assert 'impl impl Cache for Shard<{ "a]0;pwned[31m" }>' in outputs[1]
+    assert 'impl Cache for Shard<{ "a]0;pwned[31m" }>' in outputs[1]
     assert "twins ]0;pwned[31m2J" in outputs[0]
 
 

@@ -170,27 +170,27 @@ def test_history_text_names_each_commit_and_its_events(tmp_path: Path, upstream:
     def header(commit: str) -> str:
         return f"{commit[:12]} {upstream.git('log', '-1', '--format=%cs %s', commit)}"  # date, subject
 
-    moves = [
-        ("use", "use"),
-        ("struct", "CachedTeam"),
-        ("impl", "impl CachedTeam"),
-        ("fn", "CachedTeam::load_from_db"),
-        ("fn", "CachedTeam::drop_team"),
-        ("fn", "CachedTeam::cached_fetch"),
-        ("fn", "CachedTeam::active_members"),
-        ("struct", "CachedMember"),
-        ("macro", "kv_def!(TeamKey)"),
-        ("impl", "impl TeamKey"),
-        ("fn", "TeamKey::new"),
+    moves = [  # how a person names each block: `use`, and an impl by its name alone
+        "use",
+        "struct CachedTeam",
+        "impl CachedTeam",
+        "fn CachedTeam::load_from_db",
+        "fn CachedTeam::drop_team",
+        "fn CachedTeam::cached_fetch",
+        "fn CachedTeam::active_members",
+        "struct CachedMember",
+        "macro kv_def!(TeamKey)",
+        "impl TeamKey",
+        "fn TeamKey::new",
     ]
     assert result.stdout.splitlines() == [
         header(doc),
-        "  doc       impl impl CachedTeam",
+        "  doc       impl CachedTeam",
         "  doc       fn CachedTeam::forget",
         header(renamed),
-        "  semantic  impl impl CachedTeam",
+        "  semantic  impl CachedTeam",
         "  renamed   fn CachedTeam::drop_team (was CachedTeam::forget)",
         header(moved),
-        *(f"  moved     {kind} {name} (was in {TRACKED})" for kind, name in moves),
+        *(f"  moved     {block} (was in {TRACKED})" for block in moves),
     ]
     assert result.stderr == "svixsync: no topic rules for this file: every block counts as selected\n"

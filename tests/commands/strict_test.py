@@ -12,7 +12,9 @@ def test_uncovered_is_a_warning_unless_strict(project: Project) -> None:
     plain = project.ok("check")
     assert "warning: uncovered struct CachedTeam" in plain.stdout
     strict = project.ok("check", "--strict", code=1)
-    assert strict.stdout == plain.stdout  # the same findings; only the exit code says they fail
+    # The same findings; an error now, as the exit code says.
+    assert strict.stdout == plain.stdout.replace("warning: uncovered", "error: uncovered")
+    assert "error: uncovered struct CachedTeam" in strict.stdout
     document = json.loads(project.ok("check", "--strict", "--format", "json", code=1).stdout)
     assert document["summary"]["uncovered"] == 1 and document["summary"]["fresh"] == 3
     assert "block to cover" in project.ok("check", "--strict", "--format", "markdown", code=1).stdout
@@ -27,5 +29,5 @@ def test_strict_passes_once_every_selected_block_is_covered(project: Project) ->
     project.upstream.edit(TRACKED, FORGET, FORGET + "\n\n" + EVICT_ALL)
     project.upstream.commit("evict_all")
     result = project.ok("check", "--strict", code=1)
-    assert "warning: uncovered fn CachedTeam::evict_all (src/team.rs:26)" in result.stdout
+    assert "error: uncovered fn CachedTeam::evict_all (src/team.rs:26)" in result.stdout
     assert "0 stale" in result.stdout
