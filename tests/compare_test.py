@@ -387,3 +387,84 @@ def test_members_carried_along_are_paired_by_their_text_before_their_likeness() 
         ("moved", "<A as B>::y", "A::y"),
         ("moved", "<A as B>::x", "A::x"),
     ]
+
+
+NAMESAKES_OLD = """fn gone() -> u8 {
+    1
+}
+
+#[cfg(unix)]
+fn f() -> u32 {
+    let a = read_config("unix");
+    a.len() as u32 + 1
+}
+
+#[cfg(windows)]
+fn f() -> u32 {
+    7
+}
+
+#[cfg(unix)]
+fn g(x: u32) -> u32 {
+    let doubled = x.checked_mul(2).expect("the offset table holds at most u32::MAX / 2 entries");
+    let shifted = doubled.checked_add(offset()).expect("offsets stay small enough to add");
+    shifted.rotate_left(3) ^ 0x5bd1_e995
+}
+
+#[cfg(windows)]
+fn g(x: u32) -> u32 {
+    let table = load_table();
+    table[x as usize]
+}
+
+#[cfg(unix)]
+fn h() -> &'static str {
+    "unix"
+}
+"""
+NAMESAKES_NEW = """#[cfg(target_os = "linux")]
+fn f() -> u32 {
+    std::process::id()
+}
+
+#[cfg(windows)]
+fn f() -> u32 {
+    7
+}
+
+#[cfg(target_os = "linux")]
+fn g(x: u32) -> u32 {
+    let doubled = x.checked_mul(2).expect("the offset table holds at most u32::MAX / 2 entries");
+    let shifted = doubled.checked_add(offset()).expect("offsets stay small enough to add");
+    shifted.rotate_left(3) ^ 0x5bd1_e995
+}
+
+#[cfg(target_os = "macos")]
+fn g(x: u32) -> u32 {
+    unreachable!("no table here: {}", x)
+}
+
+#[cfg(target_os = "linux")]
+fn h() -> &'static str {
+    concat!("li", "nux")
+}
+
+#[cfg(target_os = "macos")]
+fn h() -> &'static str {
+    env!("MACOS_NAME")
+}
+"""
+
+
+def test_namesakes_whose_cfg_changed_pair_the_likest_first_then_the_last_one_of_each() -> None:
+    # `gone` has no namesake left: its group is passed over, the groups after it still paired. `g [cfg(unix)]` pairs
+    # with its copy by likeness, then the last one of each side, however unalike; one `h` against two is no pair.
+    assert classes(NAMESAKES_OLD, NAMESAKES_NEW) == [
+        ("semantic", 'f [cfg(target_os = "linux")]', "f [cfg(unix)]"),
+        ("semantic", 'g [cfg(target_os = "linux")]', "g [cfg(unix)]"),
+        ("semantic", 'g [cfg(target_os = "macos")]', "g [cfg(windows)]"),
+        ("added", 'h [cfg(target_os = "linux")]', None),
+        ("added", 'h [cfg(target_os = "macos")]', None),
+        ("removed", "gone", None),
+        ("removed", "h", None),
+    ]
