@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from svixsync.blocks import extract
-from svixsync.depends import Scope, citation_of, code_spans, file_dependency
+from svixsync.depends import Scope, citation_of, code_spans, file_dependency, work_out
 from tests.rust_source import HANDLERS, HANDLERS_RS, ROSTER_RS, TEAM_RS
 
 TEAM = "src/team.rs"
@@ -75,3 +75,22 @@ def test_a_cited_file_is_one_dependency_of_all_its_lines() -> None:
     assert file_dependency("config.toml", b"a = 1\nb = 2").lines == 2
     assert file_dependency("config.toml", b"").lines == 1
     assert citation_of(found) == "config.toml"
+
+
+def test_spans_naming_one_block_make_one_dependency_that_lists_each_once() -> None:
+    team = scope((TEAM, TEAM_RS))
+    prose = ("When is `forget` called?", "`CachedTeam::forget` deletes the key; `forget` never reads the db.")
+    [forget] = work_out(prose, [], [], team, None)
+    assert (forget.name, forget.via, forget.spans) == (
+        "CachedTeam::forget",
+        "mention",
+        ["forget", "CachedTeam::forget"],
+    )
+
+
+def test_an_earlier_dependency_the_prose_no_longer_names_is_not_kept() -> None:
+    team = scope((TEAM, TEAM_RS))
+    earlier = work_out(("Who is active?", "`active_members` skips the away."), [], [], team, None)
+    assert [d.name for d in earlier] == ["CachedTeam::active_members"]
+    now = work_out(("When is `forget` called?", "On a team's deletion."), [], [], team, earlier)
+    assert [(d.name, d.spans) for d in now] == [("CachedTeam::forget", ["forget"])]

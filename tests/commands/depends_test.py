@@ -199,7 +199,12 @@ def test_bad_citations_are_refused_with_one_line_and_nothing_written(cited: Proj
     assert_refused(cited, "cite", "1", HANDLERS, message="name the block of the Rust file")
     assert_refused(cited, "cite", "1", f"{CONFIG}::cache_type", message="only a Rust file has blocks")
     assert_refused(cited, "cite", "1", "../etc/passwd", message="inside the repository")
-    assert_refused(cited, "cite", "1", f"{TRACKED}::CachedTeam::cached_fetch", message="line 1 already quotes")
+    assert_refused(
+        cited,
+        *("cite", "1", f"{TRACKED}::CachedTeam::cached_fetch"),
+        message="line 1 already quotes CachedTeam::cached_fetch; a block an example quotes is tracked as code, "
+        "not cited",
+    )
     assert_refused(cited, "cite", "9", CONFIG, message="no line 9")
     assert_refused(cited, "cite", "1", CONFIG, "--drop", message="line 1 does not cite")
     (cited.root / "user.txt").write_text("u")
@@ -348,3 +353,14 @@ def test_a_cited_file_that_is_not_utf_8_is_compared_and_shown_either_side(cited:
     cited.upstream.commit("Latin-1 again")
     comment = parse(cited.ok("check", "--format", "markdown", code=1).stdout)
     assert comment.fences == [("diff", '-cache_type = "caf\ufffd"\n+cache_type = "th\ufffd"\n \n')]
+
+
+def test_a_cited_file_read_again_unchanged_has_no_change(cited: Project) -> None:
+    # New topic rules make a check read every file, cited ones too, not only those the commits touched.
+    config = cited.root / "state" / "config.json"
+    document = json.loads(config.read_text())
+    document["datasets"][0]["topic"]["include"].append({"name": "^deliver$"})
+    config.write_text(json.dumps(document))
+    cited.upstream.write("README.md", "Unrelated.\n")
+    cited.upstream.commit("a file nothing cites")
+    assert [(d["name"], d["change"]) for d in example(cited.check_json(code=0), 4)["depends"]][-1] == (CONFIG, None)
