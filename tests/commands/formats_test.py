@@ -446,3 +446,17 @@ def test_a_stale_example_also_shows_the_diff_of_a_dependency_that_changed(projec
         "<details><summary>line 4: code change (upstream now)</summary>",
         "<details><summary>line 4: mentioned CachedTeam::active_members (semantic)</summary>",
     ]
+
+
+def test_a_block_with_no_recorded_lines_is_named_without_links(project: Project) -> None:
+    project.upstream.edit(TRACKED, *BODY)
+    project.upstream.commit("stale")
+    project.ok("update", code=1)
+    path = project.root / "state" / "team.lock.json"
+    document = json.loads(path.read_text())
+    for ref in document["examples"][0]["blocks"]:  # a lock written before svixsync recorded lines
+        del ref["start_line"]
+    path.write_text(json.dumps(document))
+    result = project.run("check", "--format", "markdown", upstream=False)
+    assert result.exit_code == 1, result.stderr
+    assert parse(result.stdout).rows[1][:3] == ["1", "stale", "CachedTeam::cached_fetch"]  # no "(L…)"

@@ -31,3 +31,10 @@ def test_strict_passes_once_every_selected_block_is_covered(project: Project) ->
     result = project.ok("check", "--strict", code=1)
     assert "error: uncovered fn CachedTeam::evict_all (src/team.rs:26)" in result.stdout
     assert "0 stale" in result.stdout
+
+
+def test_the_comment_counts_the_blocks_to_cover(project: Project) -> None:
+    project.upstream.edit(TRACKED, FORGET, FORGET + "\n\n" + EVICT_ALL)
+    project.upstream.commit("evict_all")
+    comment = project.ok("check", "--strict", "--format", "markdown", code=1).stdout
+    assert "2 blocks to cover" in comment and "1 block" not in comment
