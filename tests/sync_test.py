@@ -36,6 +36,7 @@ def test_a_code_field_is_cut_into_its_blocks_by_their_line_counts() -> None:
     assert split_code(code.rsplit("\n", 1)[0], REFS) is None  # a line too few
     assert split_code(code.replace(use + "\n\n", use + "\nx\n"), REFS) is None  # no blank line; the count fits
     assert split_code("", []) is None and split_code("x", []) is None
+    assert split_code(QUOTED[0].text, REFS) is None  # the field ends where the blank line before a block should be
 
 
 def test_a_hand_edit_is_named_by_line_and_block() -> None:
