@@ -94,3 +94,28 @@ def test_an_earlier_dependency_the_prose_no_longer_names_is_not_kept() -> None:
     assert [d.name for d in earlier] == ["CachedTeam::active_members"]
     now = work_out(("When is `forget` called?", "On a team's deletion."), [], [], team, earlier)
     assert [(d.name, d.spans) for d in now] == [("CachedTeam::forget", ["forget"])]
+
+
+def test_a_last_segment_is_what_follows_the_last_separator() -> None:
+    source = (
+        "impl std::convert::From<Row> for Team {\n"
+        "    fn from(row: Row) -> Team {\n        Team { id: row.id }\n    }\n}\n\n"
+        "fn load(row: Row) -> Team {\n    Team::from(row)\n}\n"
+    )  # `from` is in the text of two blocks apart: only the last segment of the fn's name tells them apart
+    found = scope((TEAM, source)).mentioned("from")
+    assert found is not None and found.name == "<Team as std::convert::From<Row>>::from"
+
+
+def test_a_block_mentioned_and_cited_is_one_dependency_via_citation_with_the_spans() -> None:
+    both = scope((TEAM, TEAM_RS), (HANDLERS, HANDLERS_RS))
+    prose = ("Who calls `post_team_message`?", "The message route.")
+    [handler] = work_out(prose, [], [f"{HANDLERS}::post_team_message"], both, None)
+    assert (handler.name, handler.via, handler.spans) == ("post_team_message", "citation", ["post_team_message"])
+
+
+def test_an_earlier_dependency_gone_upstream_keeps_only_the_spans_still_in_the_prose() -> None:
+    prose = ("Who is active?", "`active_members` and `CachedTeam::active_members` skip the away.")
+    earlier = work_out(prose, [], [], scope((TEAM, TEAM_RS)), None)
+    gone = scope((TEAM, TEAM_RS.replace("fn active_members(", "fn present_members(")))
+    [kept] = work_out(("Who is active?", "`CachedTeam::active_members` skips the away."), [], [], gone, earlier)
+    assert (kept.name, kept.spans, kept.gone) == ("CachedTeam::active_members", ["CachedTeam::active_members"], True)
