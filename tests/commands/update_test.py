@@ -258,9 +258,10 @@ def test_update_rewrites_only_the_code_of_a_line_written_in_another_style(projec
     # Line 3 as another tool wrote it, with an escape json.dumps never writes (`\/`) in the reasoning, and CRLF.
     document = json.loads(lines[2])
     old_code = code(project, 3)
-    lines[2] = styled(document).replace("The serde rename", "The serde\\/rename") + "\r\n"
+    # U+10000 as a surrogate pair whose high half is the first one, U+D800: one character, twelve raw bytes.
+    lines[2] = styled(document).replace("The serde rename", "The serde\\/rename \\ud800\\udc00") + "\r\n"
     data.write_bytes("".join(lines).encode())
-    assert "The serde/rename" in json.loads(lines[2])["messages"][2]["content"]
+    assert "The serde/rename \U00010000" in json.loads(lines[2])["messages"][2]["content"]
     project.ok("check")
     # A doc edit of a block with non-ASCII text: the rewritten code is escaped as the rest of the line is.
     project.upstream.edit(TRACKED, "« café » crew included.", "« café » crew, every one of them.")
