@@ -65,6 +65,11 @@ def test_the_dataset_and_the_lock_must_have_as_many_examples() -> None:
     assert str(caught.value) == (
         "team.jsonl has 2 lines but the lock records 1 example; run `svixsync init` to adopt the dataset again"
     )
+    with pytest.raises(FatalError) as caught:
+        check_alignment(lines[:1], lock.model_copy(update={"examples": [entry(), entry()]}))  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "team.jsonl has 1 line but the lock records 2 examples; run `svixsync init` to adopt the dataset again"
+    )
 
 
 def test_reauthoring_counts_words_or_for_an_old_flag_any_byte() -> None:
