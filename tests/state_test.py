@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -64,6 +65,10 @@ def test_the_selection_digest_follows_the_rules_and_the_tracked_files() -> None:
     assert selection_digest(team) != selection_digest(dataset("team.jsonl", ("src/team.rs", "src/roster.rs")))
     other_rules = team.model_copy(update={"topic": team.topic.model_copy(update={"exclude": []})})
     assert selection_digest(team) != selection_digest(other_rules)
+    # Locks keep it across versions: it is the SHA-256 of the rules and the tracked files as canonical JSON.
+    canonical = json.dumps({"topic": team.topic.model_dump(mode="json"), "tracked": ["src/team.rs"]}, sort_keys=True)
+    assert '"exclude": [{' in canonical.split('"include"')[0]  # the keys sorted, not in the model's field order
+    assert selection_digest(team) == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def test_a_lock_is_written_in_pieces_that_read_back_as_the_same_lock(tmp_path: Path) -> None:
