@@ -61,7 +61,10 @@ def run(
         adopted = [adopt(example, blocks, by_first_line) for example in examples]
         covered = {block.key for found in adopted for block in found}
         current = {e.prose_sha256 for e in examples}
-        earlier = [_earlier(previous, example, current) for example in examples]
+        by_prose: dict[str, ExampleLock] = {}
+        for before in previous.examples if previous else []:
+            by_prose.setdefault(before.prose_sha256, before)  # the first entry with that prose, as a scan finds it
+        earlier = [_earlier(previous, by_prose, example, current) for example in examples]
         reviews, said = _flags(previous, examples, earlier)
         adopting = Lock(
             dataset=entry.file,
@@ -163,12 +166,15 @@ def _with_url(config: Config, url: str) -> Config:
         raise FatalError(f"bad upstream URL: {first_problem(error, 'upstream')}") from None
 
 
-def _earlier(previous: Lock | None, example: Example, current: set[str]) -> ExampleLock | None:
+def _earlier(
+    previous: Lock | None, by_prose: dict[str, ExampleLock], example: Example, current: set[str]
+) -> ExampleLock | None:
     """The previous lock's entry for ``example``: the one with the same prose, else the one on the same line whose
-    prose no line has any more (a line edited in place). ``current`` holds the prose hashes of every line."""
+    prose no line has any more (a line edited in place). ``current`` holds the prose hashes of every line;
+    ``by_prose`` the previous entries by prose (looked up: a scan per line made `init` quadratic)."""
     if previous is None:
         return None
-    same = next((e for e in previous.examples if e.prose_sha256 == example.prose_sha256), None)
+    same = by_prose.get(example.prose_sha256)
     if same is not None:
         return same
     if example.number <= len(previous.examples):
@@ -190,7 +196,11 @@ def adopt(example: Example, blocks: list[Block], by_first_line: dict[str, list[B
     ``by_first_line`` indexes ``blocks`` by the first line of their text, so each step looks at a handful of
     candidates rather than at every block of the tracked files."""
     code = example.code
-    uses = [block for block in blocks if block.name == "use" and code.startswith(block.text)]
+    uses = [
+        block
+        for block in by_first_line.get(code.split("\n", 1)[0], [])
+        if block.name == "use" and code.startswith(block.text)
+    ]
     found: list[Block] = uses[:1]
     position = len(found[0].text) if found else 0
     while position < len(code):
