@@ -21,7 +21,6 @@ THINK = re.compile(r"<think>\n(?P<think>.*?)\n</think>\n\n", re.DOTALL)
 STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 SURROGATE = re.compile("[\ud800-\udfff]")
 SPACE = re.compile(r"[ \t\r\n]*")
-CONTENT_KEY = re.compile(r'"content"[ \t\r\n]*:[ \t\r\n]*\Z')
 BOM = "\ufeff"
 BLANK = " \t\r\n"
 
@@ -204,7 +203,7 @@ def parse_line(number: int, raw: str) -> Example:
     match = THINK.match(answer)
     if match is None:
         raise FatalError(f"{number}: assistant content must start with <think>\\n…\\n</think> and a blank line")
-    start, end = _assistant_content_span(body, answer)
+    start, end = _walked_content_spans(body)[2]
     code_start = _raw_offset(body, start, match.end())
     return Example(
         number=number,
@@ -227,26 +226,6 @@ def _validated_slowly(number: int, body: str) -> ChatExample:
         return ChatExample.model_validate(document)
     except ValidationError as error:
         raise FatalError(f"{number}: {first_problem(error, 'line')}") from None
-
-
-def _assistant_content_span(body: str, answer: str) -> tuple[int, int]:
-    """Raw indices of the assistant content's literal: after its opening quote, at its closing quote.
-
-    Most lines escape their strings the way json.dumps does: then the literal is found by a search for its
-    encoding, once in the line, right after a `"content":` key and with no such key after it (the messages come
-    in role order, so the last content is the assistant's). Other lines are walked token by token."""
-    for ascii_only in (False, True):
-        literal = json.dumps(answer, ensure_ascii=ascii_only)
-        at = body.find(literal)
-        end = at + len(literal)
-        if (
-            at != -1
-            and body.find(literal, at + 1) == -1
-            and CONTENT_KEY.search(body, max(0, at - 40), at)
-            and body.find('"content"', end) == -1
-        ):
-            return at + 1, end - 1
-    return _walked_content_spans(body)[2]
 
 
 def _walked_content_spans(body: str) -> dict[int, tuple[int, int]]:

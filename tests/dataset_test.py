@@ -90,7 +90,20 @@ def test_empty_non_utf8_and_duplicate_datasets_are_errors() -> None:
         line(ensure_ascii=True),
         line(spaced=True),
         line('fn a() { "\\"content\\": 1" }'),
-        line().replace("</think>", "<\\/think>"),  # an escape json.dumps never writes: found by the walk
+        line().replace("</think>", "<\\/think>"),  # an escape json.dumps never writes
+        json.dumps(  # the request holds the very answer: its literal is in the line twice
+            {
+                "type": "chatml",
+                "messages": [
+                    {"role": "system", "content": "sys"},
+                    {"role": "user", "content": "<think>\nt\n</think>\n\nfn a() {}"},
+                    {"role": "assistant", "content": "<think>\nt\n</think>\n\nfn a() {}"},
+                ],
+            }
+        ),
+        '{"type": "chatml", "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "u"},'
+        ' {"role": "assistant", "content": "<think>\\nt\\n</think>\\n\\nfn z() {}",'
+        ' "content": "<think>\\nt\\n</think>\\n\\nfn a() {}"}]}',  # a repeated key: the last one counts
         json.dumps(
             {
                 "messages": [
@@ -103,12 +116,13 @@ def test_empty_non_utf8_and_duplicate_datasets_are_errors() -> None:
         ),
     ],
 )
-def test_the_quick_search_finds_the_span_the_walk_finds(raw: str) -> None:
-    from svixsync.dataset import _assistant_content_span, _walked_content_spans
-
+def test_the_code_literal_is_found_whatever_the_line_s_style(raw: str) -> None:
+    document = json.loads(raw)
+    expected = document["messages"][2]["content"].split("</think>\n\n", 1)[1]
     example = parse_line(1, raw)
-    answer = example.raw[:0] + json.loads(raw)["messages"][2]["content"]
-    assert _assistant_content_span(raw, answer) == _walked_content_spans(raw)[2]
+    assert example.code == expected
+    document["messages"][2]["content"] = document["messages"][2]["content"].replace(expected, "fn b() {}")
+    assert json.loads(example.with_code("fn b() {}").raw) == document
 
 
 def styled(code: str = "fn a() {}", **dumps: object) -> str:
