@@ -181,3 +181,21 @@ def test_a_new_line_keeps_its_unicode_as_it_is() -> None:
         '{"type": "chatml", "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "ü"}, '
         '{"role": "assistant", "content": "<think>\\né\\n</think>\\n\\nfn a() {}"}]}'
     )
+
+
+@pytest.mark.parametrize(
+    ("literal", "decoded"),
+    [
+        ('"abcdef"', 4),  # no backslash anywhere
+        ('"ab\\ncdef"', 5),  # an escape, then a run with no backslash left
+        ('"a\\u00e9\\/b\\\\c"', 4),
+        ('"x\\ud83d\\ude00y\\u00e9"', 3),  # a surrogate pair is one character
+        ('"\\u00e9\\ud83d"', 2),  # a high surrogate alone is one, as json.loads decodes it
+    ],
+)
+def test_a_raw_offset_is_where_that_many_decoded_characters_end(literal: str, decoded: int) -> None:
+    from svixsync.dataset import _raw_offset
+
+    for count in range(decoded + 1):
+        offset = _raw_offset(literal, 1, count)
+        assert json.loads(literal[:offset] + '"') == json.loads(literal)[:count]
