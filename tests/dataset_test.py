@@ -191,6 +191,7 @@ def test_a_new_line_keeps_its_unicode_as_it_is() -> None:
         ('"a\\u00e9\\/b\\\\c"', 4),
         ('"x\\ud83d\\ude00y\\u00e9"', 3),  # a surrogate pair is one character
         ('"\\u00e9\\ud83d"', 2),  # a high surrogate alone is one, as json.loads decodes it
+        ('"\\udc00\\u0041b"', 3),  # a low surrogate opens no pair
     ],
 )
 def test_a_raw_offset_is_where_that_many_decoded_characters_end(literal: str, decoded: int) -> None:
