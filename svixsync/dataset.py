@@ -164,14 +164,15 @@ def parse(name: str, data: bytes, *, allow_empty: bool = False) -> list[Example]
             f"{name}: the dataset is empty; add an example with `svixsync add` (see `svixsync add --help`)"
         )
     examples: list[Example] = []
-    # Duplicates are found by a digest of each line, not by a second copy of every line.
+    # Duplicates are found by a digest of each line, not by a second copy of every line; the whitespace around a
+    # line (a CRLF, a trailing space an editor left) does not make it another example.
     seen: dict[bytes, int] = {}
     for number, raw in enumerate(_lines(text, start, end), start=1):
         try:
             example = parse_line(number, raw)
         except FatalError as error:
             raise FatalError(f"{name}:{error}") from None
-        digest = hashlib.blake2b(raw.rstrip("\r\n").encode("utf-8"), digest_size=16).digest()
+        digest = hashlib.blake2b(raw.strip(BLANK).encode("utf-8"), digest_size=16).digest()
         if digest in seen:
             raise FatalError(f"{name}:{number}: duplicate of line {seen[digest]}")
         seen[digest] = number

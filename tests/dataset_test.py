@@ -79,8 +79,16 @@ def test_empty_non_utf8_and_duplicate_datasets_are_errors() -> None:
         parse("d.jsonl", b"")
     with pytest.raises(FatalError, match=r"d.jsonl:2: not valid UTF-8"):
         parse("d.jsonl", (line() + "\n").encode() + b"\xff\n")
-    with pytest.raises(FatalError, match=r"d\.jsonl:2: duplicate of line 1"):
-        parse("d.jsonl", (line() + "\n" + line() + "\n").encode())
+    for second in (line(), line() + "  ", " " + line(), line() + "\r"):  # the same example, spaced otherwise
+        with pytest.raises(FatalError, match=r"d\.jsonl:2: duplicate of line 1"):
+            parse("d.jsonl", (line() + "\n" + second + "\n").encode())
+
+
+@pytest.mark.parametrize("data", [b"\n", b"\n\n", b" \r\n\t\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n\n\n"])
+def test_a_dataset_of_blank_lines_is_empty(data: bytes) -> None:
+    with pytest.raises(FatalError, match=r"^d\.jsonl: the dataset is empty"):
+        parse("d.jsonl", data)
+    assert parse("d.jsonl", data, allow_empty=True) == []
 
 
 @pytest.mark.parametrize(
