@@ -215,3 +215,20 @@ def test_state_is_written_as_json_dumps_would_write_it(project: Project) -> None
     for name, data in written.items():
         assert data == (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode(), name
     assert prompt.encode() in written["config.json"]
+
+
+def test_init_refuses_a_second_dataset_whose_lock_file_the_first_one_has(project: Project) -> None:
+    (project.root / "state" / "team.lock.json").unlink()  # else that lock, another dataset's, is named first
+    (project.root / "team.txt").write_text("")
+    assert_refused(
+        project,
+        "init",
+        "--dataset",
+        "team.txt",
+        "--system-prompt",
+        "You are a maintainer.",
+        "--tracked",
+        TRACKED,
+        message="refusing to write a state/config.json that svixsync would reject "
+        "(document: Value error, lock file 'team.lock.json' is listed twice)",
+    )
