@@ -53,7 +53,11 @@ def test_a_folder_without_state_says_what_to_do_and_stays_empty(
     result = folder.run(*args)
     assert result.exit_code == 2
     (line,) = result.stderr.strip().splitlines()
-    assert f"no state/ folder in {folder.root}" in line and "--root" in line and "svixsync init --dataset" in line
+    assert line == (
+        f"svixsync: error: no state/ folder in {folder.root}: run svixsync in the folder that holds state/ and the "
+        "dataset (or pass --root or set SVIXSYNC_ROOT), or start one with "
+        "`svixsync init --dataset FILE --system-prompt TEXT --tracked PATH`"
+    )
     assert list(folder.root.iterdir()) == []
 
 
