@@ -171,7 +171,9 @@ def commit(root: Path, state: Path, files: dict[Path, Content]) -> str | None:
     if not changed:
         return recovered
     names = sorted(_name(root, state, path) for path in changed)
-    for path in changed:
+    # The files this write replaces and the new ones it puts beside them, checked before any is touched: a link
+    # planted at one is refused with nothing written and nothing removed.
+    for path in [*changed, *map(_pending, changed), _pending(state / JOURNAL)]:
         _regular_or_absent(path, root)
     if not state.is_dir():
         state.mkdir()

@@ -215,3 +215,23 @@ def test_an_ack_run_again_over_its_completed_write_says_so_and_the_next_write_co
     assert files(project) == before
     assert project.ok("update").stderr == "svixsync: completed an interrupted write\n"
     assert project.check_json(code=0)["examples"][0]["status"] == "fresh"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "planted",
+    ["team.jsonl.svixsync-new", "state/team.lock.json.svixsync-new", f"state/{transaction.JOURNAL}.svixsync-new"],
+)
+def test_a_link_planted_where_a_write_puts_a_file_is_refused_with_nothing_touched(
+    project: Project, tmp_path: Path, planted: str
+) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not svixsync's\n")
+    (project.root / planted).symlink_to(target)
+    stale(project)
+    assert_refused(
+        project,
+        "update",
+        message=f"{planted} is a symbolic link; svixsync replaces its files whole and never writes through a link: "
+        "put the file itself there",
+    )
+    assert target.read_text() == "not svixsync's\n" and (project.root / planted).is_symlink()
