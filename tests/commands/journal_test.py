@@ -235,3 +235,17 @@ def test_a_link_planted_where_a_write_puts_a_file_is_refused_with_nothing_touche
         "put the file itself there",
     )
     assert target.read_text() == "not svixsync's\n" and (project.root / planted).is_symlink()
+
+
+def test_a_link_where_an_interrupted_write_left_its_new_file_is_refused_not_followed(
+    project: Project, tmp_path: Path
+) -> None:
+    (project.root / STATE / transaction.INTENT).write_bytes(b'{"files": ["team.jsonl"]}')
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not svixsync's\n")
+    (project.root / "team.jsonl.svixsync-new").symlink_to(target)
+    message = (
+        "team.jsonl.svixsync-new is a symbolic link; svixsync replaces its files whole and never writes through a link"
+    )
+    assert_refused(project, "update", message=message)
+    assert target.read_text() == "not svixsync's\n" and (project.root / "team.jsonl.svixsync-new").is_symlink()
