@@ -52,16 +52,17 @@ def interrupt_after_the_journal(project: Project, args: list[str]) -> None:
         "team.jsonl.svixsync-new",
     ],
 )
-def test_a_journal_naming_other_files_is_refused(project: Project, tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("record", [transaction.JOURNAL, transaction.INTENT])
+def test_a_journal_naming_other_files_is_refused(project: Project, tmp_path: Path, name: str, record: str) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("someone else's file\n")
     entry = name.format(outside=outside)
-    (project.root / STATE / transaction.JOURNAL).write_text(json.dumps({"files": [entry]}))
+    (project.root / STATE / record).write_text(json.dumps({"files": [entry]}))
     planted = Path(str(project.root / entry) + transaction.SUFFIX)
     planted.parent.mkdir(parents=True, exist_ok=True)
     planted.write_text("planted\n")
     stale(project)
-    message = f"state/{transaction.JOURNAL} names {entry!r}, not a file svixsync writes; remove it and check the "
+    message = f"state/{record} names {entry!r}, not a file svixsync writes; remove it and check the "
     assert_refused(project, "update", message=message + "dataset by hand")
     assert outside.read_text() == "someone else's file\n" and planted.read_text() == "planted\n"
 
@@ -237,15 +238,27 @@ def test_a_link_planted_where_a_write_puts_a_file_is_refused_with_nothing_touche
     assert target.read_text() == "not svixsync's\n" and (project.root / planted).is_symlink()
 
 
-def test_a_link_where_an_interrupted_write_left_its_new_file_is_refused_not_followed(
-    project: Project, tmp_path: Path
+@pytest.mark.parametrize(
+    ("record", "planted", "what"),
+    [
+        (transaction.INTENT, "team.jsonl.svixsync-new", "a symbolic link"),
+        (transaction.JOURNAL, "team.jsonl.svixsync-new", "a symbolic link"),
+        (transaction.JOURNAL, "team.jsonl", "a symbolic link"),
+        (transaction.JOURNAL, "team.jsonl.svixsync-new", "not a regular file"),
+    ],
+)
+def test_a_link_or_folder_where_an_interrupted_write_left_a_file_is_refused_not_followed(
+    project: Project, tmp_path: Path, record: str, planted: str, what: str
 ) -> None:
-    (project.root / STATE / transaction.INTENT).write_bytes(b'{"files": ["team.jsonl"]}')
+    (project.root / STATE / record).write_bytes(b'{"files": ["team.jsonl"]}')
+    (project.root / "team.jsonl.svixsync-new").write_bytes((project.root / "team.jsonl").read_bytes())
     target = tmp_path / "elsewhere.txt"
     target.write_text("not svixsync's\n")
-    (project.root / "team.jsonl.svixsync-new").symlink_to(target)
-    message = (
-        "team.jsonl.svixsync-new is a symbolic link; svixsync replaces its files whole and never writes through a link"
-    )
+    (project.root / planted).unlink()
+    if what == "a symbolic link":
+        (project.root / planted).symlink_to(target)
+    else:
+        (project.root / planted).mkdir()
+    message = f"{planted} is {what}; svixsync replaces its files whole and never writes through a link"
     assert_refused(project, "update", message=message)
-    assert target.read_text() == "not svixsync's\n" and (project.root / "team.jsonl.svixsync-new").is_symlink()
+    assert target.read_text() == "not svixsync's\n"
