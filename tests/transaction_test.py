@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,28 @@ def test_a_view_of_an_interrupted_write_lasts_as_long_as_the_lock(root: Path) ->
     assert not exists(state / "config.json")
     with pytest.raises(FileNotFoundError):
         read_bytes(state / "config.json")
+
+
+def test_a_write_killed_before_its_journal_is_rolled_back_whole(root: Path) -> None:
+    """Killed at each step before the journal exists, a write leaves an intent that names each new file it made;
+    the next write (here one with nothing to change) removes them all."""
+    state = root / "state"
+    before = listing(root)
+    files: dict[Path, transaction.Content] = {root / "team.jsonl": b"new data\n", state / "team.lock.json": b"[]\n"}
+    killed = 0
+    for step in count(1):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns to pytest
+            os.environ[transaction.CRASH_AT] = str(step)
+            transaction._steps = 0
+            try:
+                commit(root, state, files)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        if not os.WIFSIGNALED(status) or (state / JOURNAL).exists():
+            break  # from the journal on, the write rolls forward: tested above and by the CLI's crash tests
+        killed += 1
+        assert commit(root, state, {}) in ("rolled back an interrupted write", None)
+        assert listing(root) == before
+    assert killed == 11  # each step up to the journal: the intent, each new file, their syncs
