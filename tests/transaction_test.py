@@ -67,6 +67,7 @@ def test_an_interrupted_write_is_completed_or_rolled_back_by_the_next(root: Path
         assert read_bytes(root / "team.jsonl") == b"new data\n"  # as the journal will leave it
         assert read_bytes(state / "team.lock.json") == b"{}\n" and exists(root / "team.jsonl")
         assert commit(root, state, {}) == "completed an interrupted write"
+        assert read_bytes(root / "team.jsonl") == b"new data\n"  # read where it now is, the twin gone
     assert listing(root) == {"state/team.lock.json": b"{}\n", "team.jsonl": b"new data\n"}
     (root / ("team.jsonl" + SUFFIX)).write_bytes(b"half")
     (state / INTENT).write_text(json.dumps({"files": ["team.jsonl"]}))
