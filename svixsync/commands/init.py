@@ -60,11 +60,7 @@ def run(
             by_first_line.setdefault(block.text.split("\n", 1)[0], []).append(block)
         adopted = [adopt(example, blocks, by_first_line) for example in examples]
         covered = {block.key for found in adopted for block in found}
-        current = {e.prose_sha256 for e in examples}
-        by_prose: dict[str, ExampleLock] = {}
-        for before in previous.examples if previous else []:
-            by_prose.setdefault(before.prose_sha256, before)  # the first entry with that prose, as a scan finds it
-        earlier = [_earlier(previous, by_prose, example, current) for example in examples]
+        earlier = _earlier(previous, examples)
         reviews, said = _flags(previous, examples, earlier)
         adopting = Lock(
             dataset=entry.file,
@@ -166,22 +162,28 @@ def _with_url(config: Config, url: str) -> Config:
         raise FatalError(f"bad upstream URL: {first_problem(error, 'upstream')}") from None
 
 
-def _earlier(
-    previous: Lock | None, by_prose: dict[str, ExampleLock], example: Example, current: set[str]
-) -> ExampleLock | None:
-    """The previous lock's entry for ``example``: the one with the same prose, else the one on the same line whose
-    prose no line has any more (a line edited in place). ``current`` holds the prose hashes of every line;
-    ``by_prose`` the previous entries by prose (looked up: a scan per line made `init` quadratic)."""
+def _earlier(previous: Lock | None, examples: list[Example]) -> list[ExampleLock | None]:
+    """The previous lock's entry for each example: the one with the same prose, else the one on the same line whose
+    prose no line has any more (a line edited in place). Entries are looked up by prose: a scan per line made
+    `init` quadratic."""
     if previous is None:
+        return [None] * len(examples)
+    current = {example.prose_sha256 for example in examples}
+    by_prose: dict[str, ExampleLock] = {}
+    for before in previous.examples:
+        by_prose.setdefault(before.prose_sha256, before)  # the first entry with that prose, as a scan finds it
+
+    def entry(example: Example) -> ExampleLock | None:
+        same = by_prose.get(example.prose_sha256)
+        if same is not None:
+            return same
+        if example.number <= len(previous.examples):
+            on_line = previous.examples[example.number - 1]
+            if on_line.prose_sha256 not in current:
+                return on_line
         return None
-    same = by_prose.get(example.prose_sha256)
-    if same is not None:
-        return same
-    if example.number <= len(previous.examples):
-        on_line = previous.examples[example.number - 1]
-        if on_line.prose_sha256 not in current:
-            return on_line
-    return None
+
+    return [entry(example) for example in examples]
 
 
 def _previous_lock(project: Project, entry: state.DatasetConfig) -> Lock | None:
